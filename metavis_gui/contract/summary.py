@@ -1,0 +1,88 @@
+"""`transcript.summary.v1.json`: what was transcribed, with which tool, how many words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from metavis_gui.contract.atomic_write import write_bytes_atomic
+from metavis_gui.contract.errors import TranscriptFileInvalid
+
+SUMMARY_SCHEMA = "transcript.summary.v1"
+
+
+class ToolInfo(BaseModel):
+    """The engine that produced the words."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    name: str = Field(min_length=1)
+    version: str | None = None
+    model: str = Field(min_length=1)
+
+
+class TranscriptSummary(BaseModel):
+    """The summary file; aliases are its keys."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid", strict=True)
+
+    # Not `schema`: that name shadows a BaseModel method.
+    schema_name: Literal["transcript.summary.v1"] = Field(default=SUMMARY_SCHEMA, alias="schema")
+    input_file_name: str = Field(alias="input", min_length=1)
+    duration_seconds: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = Field(alias="durationSeconds")
+    language: str | None
+    tool: ToolInfo
+    word_count: Annotated[int, Field(ge=0)] = Field(alias="wordCount")
+
+    @field_validator("input_file_name")
+    @classmethod
+    def _file_name_only(cls, name: str) -> str:
+        # Downstream tools compare it with the media's name; a path would leak local folders.
+        if "/" in name or "\\" in name or name in {".", ".."}:
+            raise ValueError(f"input must be a file name without folders, got {name!r}")
+        return name
+
+
+def serialize_summary(summary: TranscriptSummary) -> bytes:
+    """Sorted keys, two-space indent, trailing newline: the same bytes for the same summary."""
+    document = summary.model_dump(by_alias=True)
+    text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def write_summary(path: Path, summary: TranscriptSummary) -> None:
+    """Serialize first, then replace `path` atomically."""
+    write_bytes_atomic(Path(path), serialize_summary(summary))
+
+
+def read_summary(path: Path) -> TranscriptSummary:
+    """Read and validate a summary file; `schema` must be written, not defaulted.
+
+    Raises `TranscriptFileInvalid` naming the file and what is wrong with it.
+    """
+    path = Path(path)
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise TranscriptFileInvalid(path, "file not found") from None
+    except OSError as error:
+        raise TranscriptFileInvalid(path, f"cannot be read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise TranscriptFileInvalid(path, f"is not UTF-8 text (invalid byte at offset {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise TranscriptFileInvalid(path, f"is not valid JSON: {error.msg} at line {error.lineno}") from None
+    if not isinstance(document, dict):
+        raise TranscriptFileInvalid(path, "expected a JSON object")
+    if "schema" not in document:
+        raise TranscriptFileInvalid(path, "schema: missing required key")
+    try:
+        return TranscriptSummary.model_validate(document)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{'.'.join(map(str, detail['loc'])) or '(summary)'}: {detail['msg']}"
+            for detail in error.errors(include_url=False)
+        )
+        raise TranscriptFileInvalid(path, details) from None

@@ -1,0 +1,268 @@
+"""Write, read and check `transcript.words.v1.jsonl`, one word record a line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from metavis_gui.contract.atomic_write import write_bytes_atomic
+from metavis_gui.contract.errors import TranscriptFileInvalid, WordRecordsInvalid
+from metavis_gui.contract.word_record import WordRecord, format_word_id, parse_word_id
+
+_MAX_SHOWN_INPUT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class LineProblem:
+    """What is wrong with one line; `field` is the JSON key, None for the whole line."""
+
+    line_number: int
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line_number}" + (f", {self.field}" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class WordsFileContents:
+    """The valid lines of a words file, and a problem for each bad field or line."""
+
+    records: list[WordRecord]
+    problems: list[LineProblem]
+
+
+@dataclass(frozen=True, slots=True)
+class _ParsedLine:
+    line_number: int
+    record: WordRecord | None
+    # Ticks and wordId as written, also for invalid lines, so numbering checks do not cascade.
+    span: tuple[int, int] | None
+    word_id: str | None
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+class _NonStandardNumber(ValueError):
+    pass
+
+
+def serialize_word_records(records: Iterable[WordRecord]) -> bytes:
+    """The file's bytes: all twelve keys, sorted, compact, one `\\n`-ended line a word.
+
+    Raises `WordRecordsInvalid` when a record is invalid (e.g. made with
+    model_construct) or the records break the file's order or wordId numbering.
+    """
+    lines: list[str] = []
+    parsed_lines: list[_ParsedLine] = []
+    for position, record in enumerate(records, start=1):
+        checked = _revalidated(record, position)
+        lines.append(_encode_line(checked))
+        span = (checked.source_time_ticks, checked.source_time_end_ticks)
+        parsed_lines.append(_ParsedLine(position, checked, span, checked.word_id))
+    problems = _order_and_numbering_problems(parsed_lines)
+    if problems:
+        raise WordRecordsInvalid("records break the file rules: " + "; ".join(map(str, problems)))
+    return "".join(lines).encode("utf-8")
+
+
+def write_words_jsonl(path: Path, records: Iterable[WordRecord]) -> None:
+    """Serialize first, then replace `path` atomically."""
+    write_bytes_atomic(Path(path), serialize_word_records(records))
+
+
+def read_words_jsonl(path: Path) -> WordsFileContents:
+    """Read every valid line and report every bad field; lines may omit nullable keys.
+
+    Raises `TranscriptFileInvalid` when the file is missing, unreadable or not UTF-8.
+    """
+    parsed_lines, problems = _parse_lines(_read_text(Path(path)))
+    records = [line.record for line in parsed_lines if line.record is not None]
+    return WordsFileContents(records=records, problems=problems)
+
+
+def validate_words_jsonl(path: Path) -> list[LineProblem]:
+    """Every problem `read_words_jsonl` finds, plus the file-level rules.
+
+    File-level: no byte order mark, `\\n` (not `\\r\\n`) line ends, a final
+    newline, order by (sourceTimeTicks, sourceTimeEndTicks), and wordId n
+    counting words with the same span in file order.
+    """
+    text = _read_text(Path(path))
+    parsed_lines, problems = _parse_lines(text)
+    problems.extend(_order_and_numbering_problems(parsed_lines))
+    if text.startswith("\ufeff"):
+        problems.append(LineProblem(1, None, "file starts with a byte order mark; write UTF-8 without it"))
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        if line.endswith("\r"):
+            problems.append(LineProblem(line_number, None, "line ends with \\r\\n; lines end with \\n only"))
+    if text and not text.endswith("\n"):
+        problems.append(LineProblem(text.count("\n") + 1, None, "last line does not end with a newline"))
+    return sorted(problems, key=lambda problem: problem.line_number)
+
+
+def _revalidated(record: WordRecord, position: int) -> WordRecord:
+    if not isinstance(record, WordRecord):
+        raise WordRecordsInvalid(f"record {position} is a {type(record).__name__}, not a WordRecord")
+    try:
+        return WordRecord.model_validate(record.model_dump(by_alias=True))
+    except ValidationError as error:
+        problems = _problems_from_validation(position, error)
+        details = "; ".join(f"{problem.field}: {problem.message}" for problem in problems)
+        raise WordRecordsInvalid(f"record {position} is invalid: {details}") from None
+
+
+def _encode_line(record: WordRecord) -> str:
+    # sort_keys and fixed separators make the bytes a pure function of the values;
+    # json writes floats with repr, which is itself deterministic.
+    return (
+        json.dumps(
+            record.model_dump(by_alias=True),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+        + "\n"
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TranscriptFileInvalid(path, "file not found") from None
+    except IsADirectoryError:
+        raise TranscriptFileInvalid(path, "is a folder, not a transcript file") from None
+    except OSError as error:
+        raise TranscriptFileInvalid(path, f"cannot be read: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_number = data[: error.start].count(b"\n") + 1
+        reason = f"is not UTF-8 text (invalid byte at offset {error.start}, line {line_number})"
+        raise TranscriptFileInvalid(path, reason) from None
+
+
+def _parse_lines(text: str) -> tuple[list[_ParsedLine], list[LineProblem]]:
+    lines = text.removeprefix("\ufeff").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it does not start a new one
+    parsed_lines: list[_ParsedLine] = []
+    problems: list[LineProblem] = []
+    for line_number, line in enumerate(lines, start=1):
+        parsed, line_problems = _parse_line(line_number, line.removesuffix("\r"))
+        if parsed is not None:
+            parsed_lines.append(parsed)
+        problems.extend(line_problems)
+    return parsed_lines, problems
+
+
+def _parse_line(line_number: int, line: str) -> tuple[_ParsedLine | None, list[LineProblem]]:
+    if not line.strip():
+        return None, [LineProblem(line_number, None, "blank line; the file has one word on every line")]
+    try:
+        value = json.loads(line, object_pairs_hook=_object_without_duplicate_keys, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        return None, [LineProblem(line_number, None, f"not valid JSON: {error.msg} at column {error.colno}")]
+    except _DuplicateKey as error:
+        return None, [LineProblem(line_number, str(error), "key appears more than once")]
+    except _NonStandardNumber as error:
+        return None, [LineProblem(line_number, None, f"not valid JSON: {error} is not a JSON number")]
+    if not isinstance(value, dict):
+        found = type(value).__name__ if value is not None else "null"
+        return None, [LineProblem(line_number, None, f"expected a JSON object, found {found}")]
+    span = _raw_span(value)
+    raw_word_id = value.get("wordId") if isinstance(value.get("wordId"), str) else None
+    try:
+        record = WordRecord.model_validate(value)
+    except ValidationError as error:
+        return _ParsedLine(line_number, None, span, raw_word_id), _problems_from_validation(line_number, error)
+    return _ParsedLine(line_number, record, span, record.word_id), []
+
+
+def _object_without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NonStandardNumber(name)
+
+
+def _raw_span(value: dict[str, Any]) -> tuple[int, int] | None:
+    start, end = value.get("sourceTimeTicks"), value.get("sourceTimeEndTicks")
+    if type(start) is int and type(end) is int:
+        return start, end
+    return None
+
+
+def _problems_from_validation(line_number: int, error: ValidationError) -> list[LineProblem]:
+    problems: list[LineProblem] = []
+    seen_fields: set[str | None] = set()
+    for detail in error.errors(include_url=False):
+        field = str(detail["loc"][0]) if detail["loc"] else None
+        if field in seen_fields:
+            continue  # one problem per field: unions can report several
+        seen_fields.add(field)
+        problems.append(LineProblem(line_number, field, _describe(detail)))
+    return problems
+
+
+def _describe(detail: Any) -> str:
+    if detail["type"] == "missing":
+        return "missing required key"
+    if detail["type"] == "extra_forbidden":
+        return "unknown key; transcript.word.v1 has exactly twelve keys"
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    if detail["type"] == "value_error":
+        return message
+    shown = repr(detail.get("input"))
+    if len(shown) > _MAX_SHOWN_INPUT:
+        shown = shown[: _MAX_SHOWN_INPUT - 3] + "..."
+    return f"{message}, got {shown}"
+
+
+def _order_and_numbering_problems(parsed_lines: list[_ParsedLine]) -> list[LineProblem]:
+    problems: list[LineProblem] = []
+    occurrences_by_span: dict[tuple[int, int], int] = {}
+    previous: _ParsedLine | None = None
+    for line in parsed_lines:
+        if line.span is None:
+            continue
+        if previous is not None and previous.span is not None and line.span < previous.span:
+            problems.append(
+                LineProblem(
+                    line.line_number,
+                    "sourceTimeTicks",
+                    f"out of order: span {line.span} comes after {previous.span} on line "
+                    f"{previous.line_number}; lines are sorted by (sourceTimeTicks, sourceTimeEndTicks)",
+                )
+            )
+        previous = line
+        occurrence = occurrences_by_span.get(line.span, 0) + 1
+        occurrences_by_span[line.span] = occurrence
+        parsed_id = parse_word_id(line.word_id) if line.word_id is not None else None
+        if line.record is not None and parsed_id is not None and parsed_id[2] != occurrence:
+            expected = format_word_id(*line.span, occurrence)
+            problems.append(
+                LineProblem(
+                    line.line_number,
+                    "wordId",
+                    f"wordId {line.word_id!r} should be {expected!r}: n counts the words "
+                    "with the same start and end ticks in file order",
+                )
+            )
+    return problems

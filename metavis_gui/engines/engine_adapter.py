@@ -1,0 +1,28 @@
+"""What every engine adapter offers the job runner. Adapters build commands; they never start processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
+from metavis_gui.timeline.transcript import Transcript
+
+
+class EngineAdapter(Protocol):
+    name: str
+
+    @property
+    def version(self) -> str | None: ...
+
+    def model_id(self, model_path: Path) -> str: ...
+
+    def build_command(self, settings: TranscriptionSettings, output_dir: Path) -> EngineCommand: ...
+
+    @staticmethod
+    def progress_fraction(stderr_line: str) -> float | None: ...
+
+    @staticmethod
+    def live_segment(stdout_line: str) -> LiveSegment | None: ...
+
+    def read_result(self, command: EngineCommand, exit_code: int, stderr: str) -> Transcript: ...

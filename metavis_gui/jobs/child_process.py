@@ -1,0 +1,149 @@
+"""Running one child process on the Qt event loop, as a coroutine: lines stream out, cancel kills it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+from PySide6.QtCore import QObject, QProcess, QTimer
+
+LineHandler = Callable[[str], None]
+KILL_WAIT_MILLISECONDS = 2000
+
+
+class ChildProcessResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    exit_code: int
+    crashed: bool
+    stdout: str
+    stderr: str
+
+
+class ChildProcessError(Exception):
+    pass
+
+
+class ChildProcessFailedToStart(ChildProcessError):
+    pass
+
+
+class ChildProcessStalled(ChildProcessError):
+    def __init__(self, program: str, seconds: float, stderr: str) -> None:
+        super().__init__(f"{program} printed nothing for {seconds:g} s and was stopped.")
+        self.stderr = stderr
+
+
+class _LineSplitter:
+    """Turns chunks of bytes into lines; tqdm-style bars end their updates with '\\r', not '\\n'."""
+
+    def __init__(self, handler: LineHandler | None) -> None:
+        self._handler = handler
+        self._pending = b""
+        self.collected: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> None:
+        self.collected.append(chunk)
+        self._pending += chunk
+        *complete, self._pending = self._pending.replace(b"\r", b"\n").split(b"\n")
+        for line in complete:
+            self._emit(line)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._emit(self._pending)
+            self._pending = b""
+
+    def _emit(self, line: bytes) -> None:
+        if self._handler is not None and line.strip():
+            self._handler(line.decode("utf-8", "replace"))
+
+    def text(self) -> str:
+        return b"".join(self.collected).decode("utf-8", "replace")
+
+
+async def run_child_process(
+    program: Path | str,
+    arguments: Sequence[str],
+    *,
+    on_stdout_line: LineHandler | None = None,
+    on_stderr_line: LineHandler | None = None,
+    stall_timeout_seconds: float | None = None,
+    on_started: Callable[[int], None] | None = None,
+) -> ChildProcessResult:
+    """Run program with an argv list (never a shell). Cancelling the awaiting task kills the process."""
+    loop = asyncio.get_running_loop()
+    finished: asyncio.Future[ChildProcessResult] = loop.create_future()
+    owner = QObject()
+    process = QProcess(owner)
+    process.setProgram(str(program))
+    process.setArguments(list(arguments))
+    process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
+    process.setInputChannelMode(QProcess.InputChannelMode.ManagedInputChannel)
+    stdout = _LineSplitter(on_stdout_line)
+    stderr = _LineSplitter(on_stderr_line)
+    watchdog = QTimer(owner)
+    watchdog.setSingleShot(True)
+    stalled = False
+
+    def restart_watchdog() -> None:
+        if stall_timeout_seconds is not None:
+            watchdog.start(int(stall_timeout_seconds * 1000))
+
+    def read_stdout() -> None:
+        stdout.feed(bytes(process.readAllStandardOutput().data()))
+        restart_watchdog()
+
+    def read_stderr() -> None:
+        stderr.feed(bytes(process.readAllStandardError().data()))
+        restart_watchdog()
+
+    def on_stall() -> None:
+        nonlocal stalled
+        stalled = True
+        process.kill()
+
+    def on_finished(exit_code: int, exit_status: QProcess.ExitStatus) -> None:
+        watchdog.stop()
+        read_stdout()
+        read_stderr()
+        stdout.flush()
+        stderr.flush()
+        if finished.done():
+            return
+        if stalled:
+            finished.set_exception(ChildProcessStalled(Path(str(program)).name, stall_timeout_seconds or 0, stderr.text()))
+            return
+        crashed = exit_status == QProcess.ExitStatus.CrashExit
+        finished.set_result(
+            ChildProcessResult(exit_code=exit_code, crashed=crashed, stdout=stdout.text(), stderr=stderr.text())
+        )
+
+    def on_error(error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and not finished.done():
+            finished.set_exception(
+                ChildProcessFailedToStart(f"{program} could not be started: {process.errorString()}")
+            )
+
+    process.readyReadStandardOutput.connect(read_stdout)
+    process.readyReadStandardError.connect(read_stderr)
+    process.finished.connect(on_finished)
+    process.errorOccurred.connect(on_error)
+    watchdog.timeout.connect(on_stall)
+
+    if on_started is not None:
+        process.started.connect(lambda: on_started(int(process.processId())))
+    process.start()
+    process.closeWriteChannel()
+    restart_watchdog()
+    try:
+        return await finished
+    finally:
+        watchdog.stop()
+        if process.state() != QProcess.ProcessState.NotRunning:
+            process.kill()
+            process.waitForFinished(KILL_WAIT_MILLISECONDS)
+        process.blockSignals(True)
+        owner.deleteLater()

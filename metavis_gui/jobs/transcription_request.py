@@ -1,0 +1,103 @@
+"""What a transcription job is asked to do, and what it reports back while and after it runs."""
+
+from __future__ import annotations
+
+import math
+import os
+from enum import Enum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DEFAULT_STALL_TIMEOUT_SECONDS = 600.0
+
+
+def default_thread_count() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+class TranscriptionRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    input_path: Path
+    output_dir: Path
+    start_seconds: float = 0.0
+    max_seconds: float | None = None
+    language: str | None = None
+    write_adjacent_captions: bool = False
+    engine: str = "whisper.cpp"
+    model: str | None = None  # a model name or a path; None: WHISPERCPP_MODEL, then the default
+    threads: int = Field(default_factory=default_thread_count, ge=1)
+    # Whisper prints progress every few percent; a long silence from it means it hangs.
+    stall_timeout_seconds: float = Field(default=DEFAULT_STALL_TIMEOUT_SECONDS, gt=0)
+
+    @field_validator("start_seconds")
+    @classmethod
+    def _start_is_a_time(cls, value: float) -> float:
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"the start offset must be 0 or more seconds, not {value}")
+        return value
+
+    @field_validator("max_seconds")
+    @classmethod
+    def _length_is_positive(cls, value: float | None) -> float | None:
+        if value is not None and (not math.isfinite(value) or value <= 0):
+            raise ValueError(f"the maximum length must be more than 0 seconds, not {value}")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _auto_means_detect(cls, value: str | None) -> str | None:
+        if value is None or value.strip().lower() in ("", "auto"):
+            return None
+        return value.strip().lower()
+
+
+class JobStage(str, Enum):
+    PREPARING = "preparing"
+    DECODING = "decoding"
+    TRANSCRIBING = "transcribing"
+    WRITING = "writing"
+
+
+# Shares of the whole job each stage's progress fills, measured roughly on tiny.en.
+_STAGE_SPANS = {
+    JobStage.PREPARING: (0.0, 0.02),
+    JobStage.DECODING: (0.02, 0.10),
+    JobStage.TRANSCRIBING: (0.10, 0.98),
+    JobStage.WRITING: (0.98, 1.0),
+}
+
+
+class JobProgress(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stage: JobStage
+    stage_fraction: float = Field(ge=0.0, le=1.0)
+
+    @property
+    def fraction(self) -> float:
+        low, high = _STAGE_SPANS[self.stage]
+        return low + (high - low) * self.stage_fraction
+
+
+class TranscriptionOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    output_paths: tuple[Path, ...]
+    word_count: int
+    language: str | None
+    duration_seconds: float
+    notice: str | None = None  # e.g. no speech found: not an error, but worth telling
+
+
+class TranscriptionFailed(Exception):
+    """Any failure of a job, as a message for the user and the engine's own words for a details view."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,86 @@
+"""Shared fixtures: the real engine, the real default model, real speech, and media made from it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_API", "pyside6")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(__file__).resolve().parent / "data"
+JFK_WAV = DATA_DIR / "jfk.wav"
+JFK_REFERENCE = (
+    "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+)
+os.environ.setdefault("METAVIS_MODELS_DIR", str(REPO_ROOT / ".cache" / "models"))
+
+
+@pytest.fixture(scope="session")
+def test_output_dir() -> Path:
+    """Files a person looks at after a run (screenshots, sample transcripts)."""
+    folder = Path(os.environ.get("METAVIS_TEST_OUTPUT", REPO_ROOT / "test-output"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def default_model_path() -> Path:
+    from metavis_gui.models.ct2_import import install_default_model
+
+    return install_default_model()
+
+
+@pytest.fixture(scope="session")
+def whisper_cli_path() -> Path:
+    from metavis_gui.engines.whisper_cpp_binary import locate_whisper_cpp_binary
+
+    return locate_whisper_cpp_binary().path
+
+
+@pytest.fixture(scope="session")
+def engine_ready(default_model_path: Path, whisper_cli_path: Path) -> None:
+    """The real engine and model; a test that needs them fails loudly if the set-up did not build them."""
+
+
+def run_ffmpeg(*arguments: str) -> None:
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *arguments],
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def jfk_mp4(media_dir: Path) -> Path:
+    """The JFK speech as the AAC track of an H.264 video, as an editor's clip would be."""
+    target = media_dir / "jfk video.mp4"
+    run_ffmpeg(
+        "-f", "lavfi", "-i", "color=c=navy:s=320x240:r=25", "-i", str(JFK_WAV),
+        "-shortest", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", str(target),
+    )  # fmt: skip
+    return target
+
+
+@pytest.fixture(scope="session")
+def long_speech_wav(media_dir: Path) -> Path:
+    """About a minute of real speech: long enough to interrupt the engine mid-run."""
+    target = media_dir / "jfk-x6.wav"
+    run_ffmpeg("-stream_loop", "5", "-i", str(JFK_WAV), "-c:a", "pcm_s16le", str(target))
+    return target
+
+
+def copy_to(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
