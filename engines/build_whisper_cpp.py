@@ -64,6 +64,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from whisper_cpp_patches import apply_patches, patch_set_id  # noqa: E402
+
 PINNED_VERSION = "1.8.5"
 PYWHISPERCPP_REQUIREMENT = "pywhispercpp==1.5.1"
 PYWHISPERCPP_SDIST_NAME = "pywhispercpp-1.5.1.tar.gz"
@@ -81,7 +84,7 @@ BINARY_NAME = "whisper-cli"
 MANIFEST_NAME = "build-info.json"
 MINIMUM_CMAKE = (3, 14)  # ggml's cmake_minimum_required
 # The manifest fields that decide whether an existing build can be reused.
-MATCHING_FIELDS = ("engine", "version", "coreml", "system", "machine", "cmake_flags")
+MATCHING_FIELDS = ("engine", "version", "coreml", "system", "machine", "cmake_flags", "patches")
 # The parts of a checkout that go into whisper-cli; models/ may hold gigabytes of weights.
 HASHED_TOP_LEVEL = ("CMakeLists.txt", "cmake", "include", "src", "ggml", "examples")
 
@@ -340,7 +343,8 @@ def prepare_source(source: Path | None) -> tuple[Path, str, str]:
     if source.is_dir():
         root = find_whisper_cpp_root(source)
         check_version(root, source)
-        return root, tree_sha256(root), f"folder {source}"
+        sha256 = tree_sha256(root)
+        return private_copy(root, SOURCES_DIR / f"tree-{sha256[:16]}"), sha256, f"folder {source}"
     if not source.is_file():
         raise BuildError(f"--source {source} does not exist.")
     if not tarfile.is_tarfile(source):
@@ -359,6 +363,22 @@ def prepare_source(source: Path | None) -> tuple[Path, str, str]:
     root = find_whisper_cpp_root(extracted)
     check_version(root, source)
     return root, sha256, f"tarball {source.name}"
+
+
+def private_copy(root: Path, destination: Path) -> Path:
+    """Our patches must never touch the user's own checkout, so folder sources are copied first."""
+    if not destination.is_dir():
+        SOURCES_DIR.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(dir=SOURCES_DIR, prefix=f".{destination.name}-"))
+        try:
+            shutil.copytree(
+                root, scratch / "whisper.cpp", symlinks=True,
+                ignore=shutil.ignore_patterns(".git", "build", "build-*", "*.bin", "samples", "*.mlmodelc"),
+            )  # fmt: skip
+            os.replace(scratch, destination)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return destination / "whisper.cpp"
 
 
 def check_version(root: Path, source: Path) -> None:
@@ -443,6 +463,7 @@ def wanted_inputs(native: bool) -> dict:
         "system": system,
         "machine": machine,
         "cmake_flags": cmake_flags(coreml, native),
+        "patches": patch_set_id(),
     }
 
 
@@ -456,6 +477,7 @@ def build(source: Path | None, force: bool, jobs: int, native: bool) -> Path:
 
     tools = required_tools()
     root, source_sha256, source_description = prepare_source(source)
+    apply_patches(root)
     build_dir = BUILD_ROOT / f"{key}-{source_sha256[:12]}"
     if force:
         shutil.rmtree(build_dir, ignore_errors=True)

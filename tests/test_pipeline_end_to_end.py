@@ -95,3 +95,31 @@ def test_adjacent_captions_are_written_beside_the_media(tmp_path: Path) -> None:
     assert generate(media, tmp_path / "out", "--write-adjacent-captions", "true") == 0
     adjacent = media.with_name("interview take 1.captions.vtt")
     assert adjacent.read_bytes() == (tmp_path / "out" / "captions.vtt").read_bytes()
+
+
+def test_progress_rises_and_live_text_arrives_before_the_end(tmp_path: Path) -> None:
+    from metavis_gui.engines.engine_command import LiveSegment
+    from metavis_gui.jobs.event_loop import run_on_qt_loop
+    from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
+    from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest
+
+    fractions: list[float] = []
+    segments: list[LiveSegment] = []
+    stages: list[JobStage] = []
+
+    def progressed(progress: JobProgress) -> None:
+        fractions.append(progress.fraction)
+        stages.append(progress.stage)
+
+    request = TranscriptionRequest(input_path=JFK_WAV, output_dir=tmp_path / "out", start_seconds=1.0)
+    listener = JobListener(progressed=progressed, segment_recognised=segments.append)
+    outcome = run_on_qt_loop(run_transcription(request, listener))
+
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert [stage for index, stage in enumerate(stages) if stage not in stages[:index]] == list(JobStage)
+    assert len(segments) >= 2, "whisper-cli prints every segment as it is recognised (patched for DTW)"
+    live_text = " ".join(segment.text for segment in segments)
+    written = " ".join(record.word for record in read_valid_words(tmp_path / "out"))
+    assert word_error_rate(written, live_text) <= 0.10
+    assert segments[0].start_seconds >= 1.0, "live segment times refer to the whole file"
+    assert outcome.word_count == len(read_valid_words(tmp_path / "out"))

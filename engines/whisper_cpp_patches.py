@@ -1,0 +1,68 @@
+"""Fixes we apply to the pinned whisper.cpp source before building, each with the reason.
+
+Applied by exact text replacement, so a source that differs from v1.8.5 fails loudly instead of
+building something unreviewed. The set's id goes into the build manifest: changing a patch rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourcePatch:
+    path: str
+    original: str
+    replacement: str
+    reason: str
+
+
+PATCHES = (
+    SourcePatch(
+        path="src/whisper.cpp",
+        original=(
+            "                    if (params.new_segment_callback) {\n"
+            "                        for (int seg = (int) result_all.size() - n_segments; seg < n_segments; seg++) {\n"
+            "                            params.new_segment_callback(ctx, state, seg, params.new_segment_callback_user_data);\n"
+            "                        }\n"
+            "                    }\n"
+        ),
+        replacement=(
+            "                    if (params.new_segment_callback) {\n"
+            "                        params.new_segment_callback(ctx, state, n_segments, params.new_segment_callback_user_data);\n"
+            "                    }\n"
+        ),
+        reason=(
+            "With DTW timestamps on, v1.8.5 passes a segment index where the callback expects the number of new "
+            "segments, and its loop bound compares an index with a count: whisper-cli printed only some segments "
+            "(none after the first 30 s window), so the app showed no live text. The JSON output was unaffected."
+        ),
+    ),
+)
+
+
+class PatchFailed(Exception):
+    pass
+
+
+def patch_set_id() -> str:
+    encoded = json.dumps([asdict(patch) for patch in PATCHES], sort_keys=True).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def apply_patches(root: Path) -> None:
+    """Patch the whisper.cpp tree at root in place; applying twice is harmless."""
+    for patch in PATCHES:
+        target = root / patch.path
+        text = target.read_text(encoding="utf-8")
+        if patch.replacement in text and patch.original not in text:
+            continue
+        if text.count(patch.original) != 1:
+            raise PatchFailed(
+                f"{target} does not contain the code the patch expects ({patch.reason[:60]}...). "
+                "Is this really whisper.cpp v1.8.5?"
+            )
+        target.write_text(text.replace(patch.original, patch.replacement), encoding="utf-8")
