@@ -123,3 +123,41 @@ def test_progress_rises_and_live_text_arrives_before_the_end(tmp_path: Path) -> 
     assert word_error_rate(written, live_text) <= 0.10
     assert segments[0].start_seconds >= 1.0, "live segment times refer to the whole file"
     assert outcome.word_count == len(read_valid_words(tmp_path / "out"))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "codec_arguments"),
+    [
+        (".mp3", ["-c:a", "libmp3lame", "-b:a", "64k"]),
+        (".m4a", ["-c:a", "aac", "-b:a", "64k"]),
+        (".flac", ["-c:a", "flac"]),
+        (".ogg", ["-c:a", "libvorbis"]),
+        (".webm", ["-c:a", "libopus", "-b:a", "48k"]),
+        (".mkv", ["-c:a", "aac", "-ar", "44100", "-ac", "2"]),
+        (".mov", ["-c:a", "pcm_s24le", "-ar", "48000", "-ac", "2"]),
+    ],
+)
+def test_every_common_container_and_codec(
+    jfk_transcript: Path, tmp_path: Path, suffix: str, codec_arguments: list[str]
+) -> None:
+    from tests.conftest import run_ffmpeg
+
+    media = tmp_path / f"jfk{suffix}"
+    run_ffmpeg("-i", str(JFK_WAV), *codec_arguments, str(media))
+    assert generate(media, tmp_path / "out") == 0
+    words = " ".join(record.word for record in read_valid_words(tmp_path / "out"))
+    assert word_error_rate(JFK_REFERENCE, words) <= 0.10, words
+
+
+def test_whispercpp_environment_variables_choose_binary_and_model(
+    tmp_path: Path, default_model_path: Path, whisper_cli_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model_copy = copy_to(default_model_path, tmp_path / "models dir" / "my-model.bin")
+    binary_copy = copy_to(whisper_cli_path, tmp_path / "bin" / "whisper-cli")
+    binary_copy.chmod(0o755)
+    monkeypatch.setenv("WHISPERCPP_MODEL", str(model_copy))
+    monkeypatch.setenv("WHISPERCPP_BIN", str(binary_copy))
+    assert generate(JFK_WAV, tmp_path / "out") == 0
+    summary = read_summary_json(tmp_path / "out")
+    assert summary["tool"]["model"] == "tiny.en", "the model is named from its shapes, not its file name"
+    assert summary["tool"]["version"] is None, "a binary without our build manifest has no known version"

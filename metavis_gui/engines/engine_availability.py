@@ -1,0 +1,157 @@
+"""Which engines and models this machine can run, and when not, why, in words a user can act on.
+
+Nothing here starts a process: whisper.cpp's facts come from its build-info.json, models' from the store.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from metavis_gui.engines.errors import EngineNotFound
+from metavis_gui.engines.whisper_cpp_adapter import ENGINE_NAME as WHISPER_CPP
+from metavis_gui.engines.whisper_cpp_binary import locate_whisper_cpp_binary, wants_coreml
+from metavis_gui.models.errors import ModelError
+from metavis_gui.models.ggml_model_check import read_ggml_header
+from metavis_gui.models.model_store import (
+    MODEL_FILE_SUFFIX,
+    WHISPER_MODEL_NAMES,
+    ggml_model_path,
+    installed_ggml_models,
+)
+
+# The sizes offered in the picker; large-v1 and large-v2 are superseded and show only when installed.
+OFFERED_MODEL_NAMES: tuple[str, ...] = (
+    "tiny", "tiny.en", "base", "base.en", "small", "small.en",
+    "medium", "medium.en", "large-v3", "large-v3-turbo",
+)  # fmt: skip
+
+COREML_FIRST_RUN_WARNING = (
+    "The first run with this model compiles it for this Mac's Neural Engine, which can take several minutes; "
+    "later runs start quickly."
+)
+
+
+class EngineAvailability(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    available: bool
+    reason: str | None = None  # why it cannot run, when it cannot
+    details: str = ""  # version, build, where it was found
+    notes: tuple[str, ...] = ()  # facts worth telling that do not stop it running (Core ML)
+
+
+class ModelAvailability(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    path: Path
+    installed: bool
+    size_bytes: int | None = None
+    english_only: bool = False
+
+
+def describe_engines(
+    model_name: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    models_dir: Path | None = None,
+) -> list[EngineAvailability]:
+    """Every engine the app knows, available ones first; model_name lets whisper.cpp talk about Core ML."""
+    engines = [
+        _describe_whisper_cpp(model_name, environ, models_dir),
+        # "whisper" is also Graphite's database module, so openai-whisper is known by its package or command.
+        _describe_planned_engine("openai-whisper", distribution="openai-whisper", command="whisper", module=None),
+        _describe_planned_engine("faster-whisper", distribution="faster-whisper", command=None, module="faster_whisper"),
+    ]
+    return sorted(engines, key=lambda engine: not engine.available)
+
+
+def describe_models(models_dir: Path | None = None) -> list[ModelAvailability]:
+    """The offered sizes, installed or not, then any other installed model (quantized, fine-tuned) by name."""
+    installed = {model.name: model for model in installed_ggml_models(models_dir)}
+    described = []
+    for name in OFFERED_MODEL_NAMES:
+        model = installed.pop(name, None)
+        if model is None:
+            described.append(
+                ModelAvailability(name=name, path=ggml_model_path(name, models_dir), installed=False,
+                                  english_only=name.endswith(".en"))
+            )  # fmt: skip
+        else:
+            described.append(_installed(model.name, model.path, model.size_bytes))
+    described.extend(_installed(model.name, model.path, model.size_bytes) for model in installed.values())
+    return described
+
+
+def coreml_encoder_path(model_path: Path) -> Path:
+    """Where whisper.cpp looks for a model's Core ML encoder: ggml-base.en.bin -> ggml-base.en-encoder.mlmodelc."""
+    return model_path.with_name(model_path.name.removesuffix(MODEL_FILE_SUFFIX) + "-encoder.mlmodelc")
+
+
+def _installed(name: str, path: Path, size_bytes: int) -> ModelAvailability:
+    return ModelAvailability(
+        name=name, path=path, installed=True, size_bytes=size_bytes, english_only=_is_english_only(name, path)
+    )
+
+
+def _is_english_only(name: str, path: Path) -> bool:
+    if name in WHISPER_MODEL_NAMES:
+        return name.endswith(".en")
+    try:
+        return not read_ggml_header(path).is_multilingual
+    except (ModelError, OSError, ValueError):
+        return name.endswith(".en")
+
+
+def _describe_whisper_cpp(
+    model_name: str | None, environ: Mapping[str, str] | None, models_dir: Path | None
+) -> EngineAvailability:
+    try:
+        binary = locate_whisper_cpp_binary(environ)
+    except EngineNotFound as error:
+        return EngineAvailability(name=WHISPER_CPP, available=False, reason=str(error))
+    build = "Core ML build" if binary.coreml else "CPU build"
+    details = f"whisper.cpp {binary.version or '(unknown version)'}, {build}, {binary.path}"
+    notes: tuple[str, ...] = ()
+    if binary.coreml and wants_coreml() and model_name:
+        notes = _coreml_notes(model_name, models_dir)
+    return EngineAvailability(name=WHISPER_CPP, available=True, details=details, notes=notes)
+
+
+def _coreml_notes(model_name: str, models_dir: Path | None) -> tuple[str, ...]:
+    encoder = coreml_encoder_path(ggml_model_path(model_name, models_dir))
+    if encoder.is_dir():
+        return (f"The Core ML encoder for {model_name} runs on the Neural Engine.", COREML_FIRST_RUN_WARNING)
+    # The build allows falling back, so a missing encoder slows the job down rather than failing it.
+    return (
+        f"No Core ML encoder for {model_name} ({encoder.name} is missing), so its encoder runs on the CPU, "
+        "which is slower. Put the encoder beside the model to use the Neural Engine.",
+    )
+
+
+def _describe_planned_engine(
+    name: str, distribution: str, command: str | None, module: str | None
+) -> EngineAvailability:
+    version = _installed_version(distribution)
+    found_command = shutil.which(command, path=os.environ.get("PATH")) if command else None
+    found_module = module is not None and importlib.util.find_spec(module) is not None
+    if version is None and found_command is None and not found_module:
+        reason = f"Not installed yet: pip install {distribution}. This version of the app cannot run it yet either."
+        return EngineAvailability(name=name, available=False, reason=reason)
+    where = f"{distribution} {version}" if version else (found_command or distribution)
+    reason = f"{where} is installed, but this version of the app cannot run it yet; use whisper.cpp."
+    return EngineAvailability(name=name, available=False, reason=reason)
+
+
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
