@@ -21,6 +21,18 @@ JFK_REFERENCE = (
 os.environ.setdefault("METAVIS_MODELS_DIR", str(REPO_ROOT / ".cache" / "models"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One QApplication for the whole run, made before any test.
+
+    The headless command's tests make a bare QCoreApplication when none exists, after which no
+    QApplication can be made and the first widget aborts the process; run_on_qt_loop reuses this one.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        config._metavis_application = QApplication(["metavis-transcribe-tests"])  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def test_output_dir() -> Path:
     """Files a person looks at after a run (screenshots, sample transcripts)."""

@@ -44,7 +44,8 @@ class EngineAvailability(BaseModel):
     name: str
     available: bool
     reason: str | None = None  # why it cannot run, when it cannot
-    details: str = ""  # version, build, where it was found
+    details: str = ""  # version and build
+    location: Path | None = None  # where the program was found
     notes: tuple[str, ...] = ()  # facts worth telling that do not stop it running (Core ML)
 
 
@@ -118,11 +119,11 @@ def _describe_whisper_cpp(
     except EngineNotFound as error:
         return EngineAvailability(name=WHISPER_CPP, available=False, reason=str(error))
     build = "Core ML build" if binary.coreml else "CPU build"
-    details = f"whisper.cpp {binary.version or '(unknown version)'}, {build}, {binary.path}"
+    details = f"version {binary.version or 'unknown'}, {build}"
     notes: tuple[str, ...] = ()
     if binary.coreml and wants_coreml() and model_name:
         notes = _coreml_notes(model_name, models_dir)
-    return EngineAvailability(name=WHISPER_CPP, available=True, details=details, notes=notes)
+    return EngineAvailability(name=WHISPER_CPP, available=True, details=details, location=binary.path, notes=notes)
 
 
 def _coreml_notes(model_name: str, models_dir: Path | None) -> tuple[str, ...]:
@@ -130,10 +131,11 @@ def _coreml_notes(model_name: str, models_dir: Path | None) -> tuple[str, ...]:
     if encoder.is_dir():
         return (f"The Core ML encoder for {model_name} runs on the Neural Engine.", COREML_FIRST_RUN_WARNING)
     # The build allows falling back, so a missing encoder slows the job down rather than failing it.
-    return (
+    missing = (
         f"No Core ML encoder for {model_name} ({encoder.name} is missing), so its encoder runs on the CPU, "
-        "which is slower. Put the encoder beside the model to use the Neural Engine.",
+        "which is slower. Put the encoder beside the model to use the Neural Engine."
     )
+    return (missing,)
 
 
 def _describe_planned_engine(

@@ -121,7 +121,11 @@ async def _decode(request: TranscriptionRequest, media: MediaInfo, audio_path: P
     )
     if result.exit_code != 0 or result.crashed:
         reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit code {result.exit_code}"
-        raise MediaUnreadable(request.input_path, f"{request.input_path}: FFmpeg could not decode its audio ({reason}).")
+        raise MediaUnreadable(
+            request.input_path,
+            f"{request.input_path}: FFmpeg could not decode its audio ({reason}).",
+            stderr_tail=result.stderr.strip()[-4000:],
+        )
 
 
 async def _transcribe(

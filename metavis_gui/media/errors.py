@@ -6,9 +6,10 @@ from pathlib import Path
 
 
 class MediaError(Exception):
-    def __init__(self, path: Path, message: str) -> None:
+    def __init__(self, path: Path, message: str, stderr_tail: str = "") -> None:
         super().__init__(message)
         self.path = path
+        self.stderr_tail = stderr_tail  # FFmpeg's own words, for a details view
 
 
 class MediaNotFound(MediaError):

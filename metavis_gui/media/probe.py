@@ -69,6 +69,7 @@ def parse_probe_output(path: Path, exit_code: int, stdout: str, stderr: str) -> 
             path,
             f"{path}: not a media file FFmpeg can read ({reason or f'ffprobe exit code {exit_code}'}). "
             "It may be truncated, still being copied, or not audio/video at all.",
+            stderr_tail=stderr.strip()[-4000:],
         )
     try:
         report = json.loads(stdout or "{}")

@@ -1,0 +1,298 @@
+"""Many media files, transcribed one at a time in order on the running qasync loop, each a row with a status.
+
+The window shows these rows; the queue itself knows nothing of widgets. Each job runs run_transcription,
+the same coroutine the headless command runs, so cancelling a job's task kills its child process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from PySide6.QtCore import QObject, Signal
+
+from metavis_gui.engines.engine_command import LiveSegment
+from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
+from metavis_gui.jobs.transcription_request import (
+    JobProgress,
+    JobStage,
+    TranscriptionFailed,
+    TranscriptionOutcome,
+    TranscriptionRequest,
+)
+
+TRANSCRIPT_FOLDER_SUFFIX = ".transcript"
+
+
+class JobStatus(str, Enum):
+    QUEUED = "queued"
+    DECODING = "decoding"
+    TRANSCRIBING = "transcribing"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_running(self) -> bool:
+        return self in (JobStatus.DECODING, JobStatus.TRANSCRIBING)
+
+    @property
+    def is_over(self) -> bool:
+        return self in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class JobSettings(BaseModel):
+    """What the user chose when the file was queued; later changes in the window do not touch queued jobs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    engine: str = "whisper.cpp"
+    model: str | None = None
+    language: str | None = None
+    output_folder: Path | None = None  # None: next to each media file
+    threads: int | None = None  # None: the request's default
+
+
+def transcript_folder_for(media_path: Path, output_folder: Path | None = None) -> Path:
+    """`<stem>.transcript/` next to the media, or inside the chosen output folder."""
+    parent = output_folder if output_folder is not None else media_path.parent
+    return parent / f"{media_path.stem}{TRANSCRIPT_FOLDER_SUFFIX}"
+
+
+class RemainingTimeEstimate:
+    """Seconds left, from the engine's own progress rate: probing, decoding and writing are short and erratic."""
+
+    def __init__(self) -> None:
+        self._transcribing_since: float | None = None
+
+    def update(self, progress: JobProgress, now: float) -> float | None:
+        if progress.stage is JobStage.WRITING:
+            return 0.0
+        if progress.stage is not JobStage.TRANSCRIBING:
+            return None
+        if self._transcribing_since is None:
+            self._transcribing_since = now
+        fraction = progress.stage_fraction
+        if fraction <= 0.0:
+            return None
+        return (now - self._transcribing_since) * (1.0 - fraction) / fraction
+
+
+@dataclass(eq=False)
+class QueuedJob:
+    job_id: int
+    media_path: Path
+    settings: JobSettings
+    queue_position: int
+    status: JobStatus = JobStatus.QUEUED
+    fraction: float = 0.0
+    remaining_seconds: float | None = None
+    remaining_measured_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    message: str = ""
+    details: str = ""
+    outcome: TranscriptionOutcome | None = None
+    live_text: list[str] = field(default_factory=list)
+    process_ids: list[int] = field(default_factory=list)
+
+    @property
+    def output_dir(self) -> Path:
+        return transcript_folder_for(self.media_path, self.settings.output_folder)
+
+    def elapsed_seconds(self, now: float | None = None) -> float | None:
+        if self.started_at is None:
+            return None
+        end = self.finished_at if self.finished_at is not None else (time.monotonic() if now is None else now)
+        return end - self.started_at
+
+    def remaining_seconds_now(self, now: float | None = None) -> float | None:
+        """The last estimate, counted down since it was made, so the display moves between engine reports."""
+        if self.remaining_seconds is None or self.remaining_measured_at is None or not self.status.is_running:
+            return None
+        now = time.monotonic() if now is None else now
+        return max(0.0, self.remaining_seconds - (now - self.remaining_measured_at))
+
+    def reset_for_retry(self, queue_position: int) -> None:
+        # In place, so views holding this row keep seeing it.
+        fresh = QueuedJob(self.job_id, self.media_path, self.settings, queue_position)
+        self.__dict__.update(fresh.__dict__)
+
+
+class TranscriptionQueue(QObject):
+    job_added = Signal(int)
+    job_retried = Signal(int)
+    job_progressed = Signal(int, float)
+    job_text_recognised = Signal(int, str)
+    job_process_started = Signal(int, int)
+    job_finished = Signal(int)
+    job_failed = Signal(int)
+    job_cancelled = Signal(int)
+    job_removed = Signal(int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: dict[int, QueuedJob] = {}
+        self._next_job_id = 1
+        self._next_position = 1
+        self._running: tuple[QueuedJob, asyncio.Task[None]] | None = None
+        self._removal_requested: set[int] = set()
+        self._start_pending = False
+
+    def jobs(self) -> list[QueuedJob]:
+        return list(self._jobs.values())
+
+    def job(self, job_id: int) -> QueuedJob | None:
+        return self._jobs.get(job_id)
+
+    def running_job(self) -> QueuedJob | None:
+        return self._running[0] if self._running else None
+
+    def add_files(self, paths: Iterable[Path], settings: JobSettings) -> list[int]:
+        added = []
+        for path in paths:
+            position = self._take_position()
+            job = QueuedJob(job_id=self._next_job_id, media_path=Path(path), settings=settings, queue_position=position)
+            self._next_job_id += 1
+            self._jobs[job.job_id] = job
+            added.append(job.job_id)
+            self.job_added.emit(job.job_id)
+        self._schedule_next()
+        return added
+
+    def cancel(self, job_id: int) -> None:
+        job = self._jobs.get(job_id)
+        if job is None:
+            return
+        if self._running is not None and self._running[0] is job:
+            self._running[1].cancel()  # the task's handler marks the row once the process is gone
+        elif job.status is JobStatus.QUEUED:
+            job.status = JobStatus.CANCELLED
+            job.message = "Cancelled before it started."
+            self.job_cancelled.emit(job_id)
+
+    def cancel_all(self) -> None:
+        for job in self.jobs():
+            if job.status is JobStatus.QUEUED:
+                self.cancel(job.job_id)
+        if self._running is not None:
+            self.cancel(self._running[0].job_id)
+
+    def retry(self, job_id: int) -> None:
+        job = self._jobs.get(job_id)
+        if job is None or job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+            return
+        job.reset_for_retry(self._take_position())
+        self.job_retried.emit(job_id)
+        self._schedule_next()
+
+    def remove(self, job_id: int) -> None:
+        job = self._jobs.get(job_id)
+        if job is None:
+            return
+        if self._running is not None and self._running[0] is job:
+            self._removal_requested.add(job_id)
+            self._running[1].cancel()
+            return
+        del self._jobs[job_id]
+        self.job_removed.emit(job_id)
+
+    async def stop(self) -> None:
+        """Cancel everything and wait until the running child process is gone: call before the loop closes."""
+        self.cancel_all()
+        while self._running is not None:
+            await asyncio.gather(self._running[1], return_exceptions=True)
+
+    def _take_position(self) -> int:
+        self._next_position += 1
+        return self._next_position
+
+    def _schedule_next(self) -> None:
+        if self._running is None and not self._start_pending:
+            self._start_pending = True
+            asyncio.get_event_loop().call_soon(self._start_next)
+
+    def _start_next(self) -> None:
+        self._start_pending = False
+        if self._running is not None:
+            return
+        waiting = [job for job in self._jobs.values() if job.status is JobStatus.QUEUED]
+        if not waiting:
+            return
+        job = min(waiting, key=lambda queued: queued.queue_position)
+        job.status = JobStatus.DECODING
+        job.started_at = time.monotonic()
+        task = asyncio.get_event_loop().create_task(self._run(job), name=f"transcription job {job.job_id}")
+        task.add_done_callback(lambda finished: self._on_task_done(job))
+        self._running = (job, task)
+        self.job_progressed.emit(job.job_id, 0.0)
+
+    async def _run(self, job: QueuedJob) -> None:
+        estimate = RemainingTimeEstimate()
+        listener = JobListener(
+            progressed=lambda progress: self._on_progressed(job, progress, estimate),
+            segment_recognised=lambda segment: self._on_segment(job, segment),
+            process_started=lambda pid: self._on_process_started(job, pid),
+        )
+        try:
+            outcome = await run_transcription(self._request_for(job), listener)
+        except asyncio.CancelledError:
+            # The queue owns this task and nobody awaits its result, so the cancellation ends here.
+            self._end(job, JobStatus.CANCELLED, "Cancelled: the engine was stopped and nothing was written.")
+        except TranscriptionFailed as failure:
+            self._end(job, JobStatus.FAILED, failure.message, failure.details)
+        except ValidationError as error:
+            self._end(job, JobStatus.FAILED, f"The job's settings are invalid: {error.errors()[0]['msg']}", str(error))
+        except Exception as error:  # a bug in one job must not stop the queue or the window
+            self._end(job, JobStatus.FAILED, f"Unexpected error: {error}", traceback.format_exc())
+        else:
+            job.outcome = outcome
+            words = f"{outcome.word_count} word{'s' if outcome.word_count != 1 else ''}"
+            self._end(job, JobStatus.DONE, outcome.notice or f"{words} written to {job.output_dir}")
+
+    def _on_task_done(self, job: QueuedJob) -> None:
+        # A task cancelled before its first step never enters _run's handlers.
+        if self._running is not None and self._running[0] is job:
+            self._end(job, JobStatus.CANCELLED, "Cancelled before it started.")
+
+    def _request_for(self, job: QueuedJob) -> TranscriptionRequest:
+        chosen = job.settings.model_dump(exclude={"output_folder"}, exclude_none=True)
+        return TranscriptionRequest(input_path=job.media_path, output_dir=job.output_dir, **chosen)
+
+    def _on_progressed(self, job: QueuedJob, progress: JobProgress, estimate: RemainingTimeEstimate) -> None:
+        now = time.monotonic()
+        in_engine = progress.stage in (JobStage.TRANSCRIBING, JobStage.WRITING)
+        job.status = JobStatus.TRANSCRIBING if in_engine else JobStatus.DECODING
+        job.fraction = max(job.fraction, progress.fraction)
+        remaining = estimate.update(progress, now)
+        if remaining is not None:
+            job.remaining_seconds, job.remaining_measured_at = remaining, now
+        self.job_progressed.emit(job.job_id, job.fraction)
+
+    def _on_segment(self, job: QueuedJob, segment: LiveSegment) -> None:
+        if segment.text:
+            job.live_text.append(segment.text)
+            self.job_text_recognised.emit(job.job_id, segment.text)
+
+    def _on_process_started(self, job: QueuedJob, pid: int) -> None:
+        job.process_ids.append(pid)
+        self.job_process_started.emit(job.job_id, pid)
+
+    def _end(self, job: QueuedJob, status: JobStatus, message: str, details: str = "") -> None:
+        job.status, job.message, job.details = status, message, details
+        job.finished_at = time.monotonic()
+        if status is JobStatus.DONE:
+            job.fraction = 1.0
+        self._running = None
+        signal = {JobStatus.DONE: self.job_finished, JobStatus.FAILED: self.job_failed}.get(status, self.job_cancelled)
+        signal.emit(job.job_id)
+        if job.job_id in self._removal_requested:
+            self._removal_requested.discard(job.job_id)
+            self.remove(job.job_id)
+        self._schedule_next()
