@@ -38,6 +38,7 @@ from metavis_gui.jobs.transcription_request import (
 )
 from metavis_gui.media.decode import (
     decode_arguments,
+    decoded_duration_seconds,
     decode_progress_seconds,
     expected_decoded_seconds,
     is_silent,
@@ -93,7 +94,9 @@ async def _run(request: TranscriptionRequest, listener: JobListener) -> Transcri
         if is_silent(samples):
             transcript, notice = Transcript(), f"No speech found in {request.input_path.name}: its audio is silent."
         else:
-            transcript = await _transcribe(request, adapter, model_path, audio_path, work_dir, listener)
+            transcript = await _transcribe(
+                request, adapter, model_path, audio_path, decoded_duration_seconds(samples), work_dir, listener
+            )
             notice = None if transcript.words else f"No speech found in {request.input_path.name}."
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
@@ -133,6 +136,7 @@ async def _transcribe(
     adapter: EngineAdapter,
     model_path: Path,
     audio_path: Path,
+    audio_seconds: float,
     work_dir: Path,
     listener: JobListener,
 ) -> Transcript:
@@ -141,15 +145,24 @@ async def _transcribe(
     )
     command = adapter.build_command(settings, work_dir)
     offset_seconds = request.start_seconds
+    reported = 0.0
+
+    def report(fraction: float) -> None:
+        # Engines report progress per 30 s window; recognised segments fill in between, so take the furthest.
+        nonlocal reported
+        if fraction > reported:
+            reported = min(1.0, fraction)
+            listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=reported))
 
     def on_stderr_line(line: str) -> None:
         fraction = adapter.progress_fraction(line)
         if fraction is not None:
-            listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=fraction))
+            report(fraction)
 
     def on_stdout_line(line: str) -> None:
         segment = adapter.live_segment(line)
         if segment is not None:
+            report(segment.end_seconds / audio_seconds)
             listener.segment_recognised(
                 segment.model_copy(
                     update={
