@@ -28,7 +28,11 @@ from metavis_gui.contract.summary import (
     serialize_summary,
     write_summary,
 )
-from metavis_gui.contract.ticks import TICKS_PER_SECOND, seconds_from_ticks, ticks_from_seconds
+from metavis_gui.contract.ticks import (
+    TICKS_PER_SECOND,
+    seconds_from_ticks,
+    ticks_from_seconds,
+)
 from metavis_gui.contract.transcript_bundle import (
     CAPTIONS_FILE_NAME,
     SUMMARY_FILE_NAME,

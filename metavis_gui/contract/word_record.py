@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Annotated, Literal
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -80,6 +81,24 @@ class WordRecord(BaseModel):
     timeline_time_end_ticks: Ticks | None = Field(default=None, alias="timelineTimeEndTicks")
     clip_id: Text | None = Field(default=None, alias="clipId")
     segment_id: Text | None = Field(default=None, alias="segmentId")
+    # Set only by validation, so writers can trust a record without checking it twice;
+    # model_construct leaves it False, and model_copy with changes validates again.
+    _validated: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="after")
+    def _stamp_validated(self) -> WordRecord:
+        self._validated = True
+        return self
+
+    @property
+    def is_validated(self) -> bool:
+        private = self.__pydantic_private__  # read directly: pydantic's __getattr__ is slow on a hot path
+        return bool(private and private.get("_validated"))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> WordRecord:
+        if update:
+            return type(self).model_validate({**self.model_dump(), **update})
+        return super().model_copy(deep=deep)
 
     @field_validator("source_time_end_ticks")
     @classmethod

@@ -64,7 +64,7 @@ def serialize_word_records(records: Iterable[WordRecord]) -> bytes:
     lines: list[str] = []
     parsed_lines: list[_ParsedLine] = []
     for position, record in enumerate(records, start=1):
-        checked = _revalidated(record, position)
+        checked = record if isinstance(record, WordRecord) and record.is_validated else _revalidated(record, position)
         lines.append(_encode_line(checked))
         span = (checked.source_time_ticks, checked.source_time_end_ticks)
         parsed_lines.append(_ParsedLine(position, checked, span, checked.word_id))
@@ -120,19 +120,13 @@ def _revalidated(record: WordRecord, position: int) -> WordRecord:
         raise WordRecordsInvalid(f"record {position} is invalid: {details}") from None
 
 
+# sort_keys and fixed separators make the bytes a pure function of the values;
+# json writes floats with repr, which is itself deterministic.
+_LINE_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def _encode_line(record: WordRecord) -> str:
-    # sort_keys and fixed separators make the bytes a pure function of the values;
-    # json writes floats with repr, which is itself deterministic.
-    return (
-        json.dumps(
-            record.model_dump(by_alias=True),
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            allow_nan=False,
-        )
-        + "\n"
-    )
+    return _LINE_ENCODER.encode(record.model_dump(by_alias=True)) + "\n"
 
 
 def _read_text(path: Path) -> str:
