@@ -26,6 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from metavis_gui.ui.main_window import MainWindow
+    from metavis_gui.ui.timeline import offer_timeline_recovery
     from metavis_gui.ui.window_settings import APPLICATION_NAME, ORGANIZATION_NAME
 
     application = QApplication.instance() or QApplication(sys.argv)
@@ -40,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     window = MainWindow()
     window.show()
+    recovery_prompt = offer_timeline_recovery(window)  # edits left unsaved by a crash or kill  # noqa: F841
     if arguments.media:
         window.add_media_paths(path.expanduser().absolute() for path in arguments.media)
     previous_handler = signal.signal(signal.SIGINT, lambda number, frame: window.close())

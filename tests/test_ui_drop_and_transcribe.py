@@ -15,6 +15,7 @@ from metavis_gui.contract import (
 )
 from metavis_gui.jobs.transcription_queue import JobStatus
 from metavis_gui.ui.main_window import MainWindow
+from metavis_gui.ui.timeline import open_timeline_windows
 from metavis_gui.ui.queue_table_model import FILE_COLUMN, PROGRESS_COLUMN, STATUS_COLUMN
 from tests.conftest import JFK_WAV, copy_to
 from tests.ui_helpers import (  # noqa: F401 (fixtures)
@@ -61,8 +62,7 @@ def test_a_dropped_file_is_transcribed_with_rising_progress_and_live_text(
     assert fractions == sorted(fractions), "progress never goes back"
     assert fractions[0] < 0.1 and fractions[-1] == 1.0
     assert len(set(fractions)) >= 4, f"progress rises in steps, not in one jump: {fractions}"
-    # Live text: whisper-cli's live stdout with DTW is unreliable upstream (the lead is patching the build),
-    # so only assert that some recognised text reached the window before the job finished.
+    # Live text: whisper.cpp is patched to print every segment with DTW on (engines/whisper_cpp_patches.py).
     assert "text" in names and names.index("text") < names.index("finished"), names
 
     out_dir = media.parent / "jfk interview.transcript"
@@ -78,6 +78,13 @@ def test_a_dropped_file_is_transcribed_with_rising_progress_and_live_text(
 
     screenshot = test_output_dir / "transcription-window-finished.png"
     save_screenshot(qasync_loop, window, screenshot)
+
+    window.details_panel.timeline_button.click()
+    timelines = open_timeline_windows()
+    assert len(timelines) == 1, "Open in timeline opens the finished transcript"
+    timeline = timelines[0]
+    assert [word.text for word in timeline.document.transcript.words][-1] == "country."
+    assert timeline.close()
 
 
 def test_dropping_a_folder_queues_exactly_its_two_media_files(transcription_window: MainWindow, tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def drop_urls(target: QWidget, urls: list[QUrl]) -> tuple[bool, bool]:
     mime = QMimeData()
     mime.setUrls(urls)
     centre = target.rect().center()
-    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)  # fmt: skip
     QApplication.sendEvent(target, enter)
     drop = QDropEvent(QPointF(QPoint(centre)), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,

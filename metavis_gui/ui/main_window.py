@@ -18,6 +18,7 @@ from metavis_gui.ui.media_drop_zone import MediaDropZone, accept_if_files, dropp
 from metavis_gui.ui.media_selection import FILE_DIALOG_FILTER, describe_refusal, select_media
 from metavis_gui.ui.queue_table_model import QueueTableModel
 from metavis_gui.ui.queue_table_view import QueueTableView
+from metavis_gui.ui.timeline import open_timeline, open_timeline_windows
 from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
 
 TICK_MILLISECONDS = 500
@@ -32,8 +33,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = settings if settings is not None else QSettings(keys.ORGANIZATION_NAME, keys.APPLICATION_NAME)
         self.queue = queue if queue is not None else TranscriptionQueue(self)
-        # Until the timeline view exists, "Open in timeline" shows the transcript folder; that view replaces this.
-        self.open_in_timeline: Callable[[Path], None] = self.open_output_folder
+        self.open_in_timeline: Callable[[Path], None] = self.open_transcript_in_timeline
+        self.open_transcript_dialog: QFileDialog | None = None
         self.open_files_dialog: QFileDialog | None = None
         self._closed: asyncio.Future[None] | None = None
         self._is_closed = False
@@ -144,6 +145,10 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A timeline with unsaved edits refuses and asks; the app stays until it is saved or discarded.
+        if not all(timeline.close() for timeline in open_timeline_windows()):
+            event.ignore()
+            return
         self._save_window_state()
         self.queue.cancel_all()  # the engine is killed and nothing partial is written
         self._is_closed = True
@@ -161,6 +166,9 @@ class MainWindow(QMainWindow):
             return created
 
         self.open_action = action("&Open…", QKeySequence.StandardKey.Open, self.open_files, "Add media files")
+        self.open_transcript_action = action(
+            "Open &transcript…", "Ctrl+Shift+O", self.choose_transcript, "Open a transcript.words.v1.jsonl in the timeline"
+        )
         self.quit_action = action("&Quit", "Ctrl+Q", self.close, "Quit; running jobs are cancelled")
         self.cancel_action = action("&Cancel", "Ctrl+.", self.cancel_selected, "Cancel the selected jobs")
         self.cancel_all_action = action("Cancel &all", "Ctrl+Shift+.", self.queue.cancel_all, "Cancel every job")
@@ -173,7 +181,7 @@ class MainWindow(QMainWindow):
         choose_output = action("Output &folder…", "Ctrl+Shift+F", self.options_panel.choose_output_folder,
                                "Choose where transcripts are written")  # fmt: skip
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([self.open_action, choose_output])
+        file_menu.addActions([self.open_action, self.open_transcript_action, choose_output])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         queue_menu = self.menuBar().addMenu("&Queue")
@@ -240,6 +248,20 @@ class MainWindow(QMainWindow):
                 return None
             self._final_texts[job.job_id] = " ".join(record.word for record in records)
         return self._final_texts[job.job_id]
+
+    def open_transcript_in_timeline(self, words_path_or_folder: Path) -> None:
+        try:
+            open_timeline(words_path_or_folder)
+        except ContractError as error:
+            self.show_notice(str(error))
+
+    def choose_transcript(self) -> None:
+        dialog = QFileDialog(self, "Open a transcript")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(["Word transcripts (*.jsonl)", "All files (*)"])
+        dialog.fileSelected.connect(lambda path: self.open_transcript_in_timeline(Path(path)))
+        self.open_transcript_dialog = dialog
+        dialog.open()  # never exec() under qasync
 
     def _open_finished(self, job_id: int | None) -> None:
         job = self.queue.job(job_id) if job_id is not None else None

@@ -1,0 +1,153 @@
+"""The timeline window's menus, keys and toolbar, in one table, so every shortcut is visible in one place.
+
+Keys follow the editors people know: Aegisub's Q/W (500 ms before/after) and
+S (play selection), video editors' I/O (in/out at the playhead), F8 for the
+next problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QToolBar
+
+from metavis_gui.ui.timeline.timeline_player import PLAYBACK_RATES
+
+if TYPE_CHECKING:
+    from metavis_gui.ui.timeline.timeline_window import TimelineWindow
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    keys: tuple[str, ...]
+    tip: str = ""
+    checkable: bool = False
+
+
+MENUS: dict[str, tuple[ActionSpec | None, ...]] = {
+    "&File": (
+        ActionSpec("open", "&Open words file…", ("Ctrl+O",), "Open a transcript.words.v1.jsonl"),
+        ActionSpec("save", "&Save", ("Ctrl+S",), "Write the edited words, summary and captions over the opened ones"),
+        ActionSpec("export", "&Export transcript to folder…", ("Ctrl+E",)),
+        ActionSpec("export_srt", "Export S&RT…", ("Ctrl+Shift+E",)),
+        None,
+        ActionSpec("close", "&Close", ("Ctrl+W",)),
+    ),
+    "&Edit": (
+        ActionSpec("undo", "&Undo", ("Ctrl+Z",)),
+        ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),
+        None,
+        ActionSpec("retype", "Re&type word", ("F2",)),
+        ActionSpec("split", "S&plit word at playhead", ("Ctrl+K",)),
+        ActionSpec("merge", "&Merge with next word", ("M",)),
+        ActionSpec("insert", "&Insert word in gap", ("Ins", "Ctrl+I")),
+        ActionSpec("delete", "&Delete words", ("Del",)),
+        None,
+        ActionSpec("set_start", "Set start at playhead", ("I",)),
+        ActionSpec("set_end", "Set end at playhead", ("O",)),
+        ActionSpec("pick_start", "Pick start edge", ("[",)),
+        ActionSpec("pick_end", "Pick end edge", ("]",)),
+        ActionSpec("pick_word", "Pick whole word", ("\\",)),
+        ActionSpec("nudge_left", "Nudge left", ("Alt+Left", ",")),
+        ActionSpec("nudge_right", "Nudge right", ("Alt+Right", ".")),
+        ActionSpec("previous_word", "Previous word", ("Ctrl+Left",)),
+        ActionSpec("next_word", "Next word", ("Ctrl+Right",)),
+        None,
+        ActionSpec("snap", "Snap boundary to &audio", ("A",), "Move the picked edge (or both) to the speech onset/offset"),
+        ActionSpec("refine_all", "Re&fine all boundaries", ("Ctrl+Shift+R",)),
+        ActionSpec("find", "&Find and replace…", ("Ctrl+F",)),
+        ActionSpec("next_problem", "&Next problem", ("F8",)),
+    ),
+    "&View": (
+        ActionSpec("zoom_in", "Zoom &in", ("+", "Ctrl+=")),
+        ActionSpec("zoom_out", "Zoom &out", ("-", "Ctrl+-")),
+        ActionSpec("fit_selection", "&Fit selection", ("F",)),
+        ActionSpec("fit_all", "Fit &all", ("Shift+F",)),
+    ),
+    "&Playback": (
+        ActionSpec("play_pause", "&Play / pause", ("Space",)),
+        ActionSpec("play_word", "Play &selected words", ("S",)),
+        ActionSpec("play_before", "Play 500 ms &before", ("Q",)),
+        ActionSpec("play_after", "Play 500 ms &after", ("W",)),
+        ActionSpec("loop", "&Loop selection", ("L",), checkable=True),
+    ),
+}
+
+NUDGE_STEPS = ("10 ms", "1 frame", "100 ms")
+RULER_CHOICES = {"Time (ms)": None, "Frames 23.976": 24000 / 1001, "Frames 24": 24.0, "Frames 25": 25.0,
+                 "Frames 29.97": 30000 / 1001, "Frames 30": 30.0}  # fmt: skip
+
+
+def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    menu_bar = window.menuBar()
+    for title, specs in MENUS.items():
+        menu = menu_bar.addMenu(title)
+        for spec in specs:
+            if spec is None:
+                menu.addSeparator()
+                continue
+            action = QAction(spec.text, window)
+            action.setShortcuts([QKeySequence(key) for key in spec.keys])
+            action.setCheckable(spec.checkable)
+            if spec.tip:
+                action.setStatusTip(spec.tip)
+            action.triggered.connect(lambda checked=False, name=spec.name: handlers[name]())
+            menu.addAction(action)
+            window.addAction(action)  # keys work wherever focus is in the window
+            actions[spec.name] = action
+    return actions
+
+
+def build_toolbar(window: QMainWindow, actions: dict[str, QAction]) -> tuple[QComboBox, QComboBox, QComboBox]:
+    """(speed, nudge step, ruler format) choosers."""
+    toolbar = QToolBar("Timeline", window)
+    toolbar.setObjectName("timeline-toolbar")
+    window.addToolBar(toolbar)
+    for name in ("play_pause", "play_word", "loop", "undo", "redo", "zoom_in", "zoom_out", "fit_selection"):
+        toolbar.addAction(actions[name])
+    speed = QComboBox(toolbar)
+    speed.addItems([f"{rate:g}x" for rate in PLAYBACK_RATES])
+    speed.setCurrentIndex(PLAYBACK_RATES.index(1.0))
+    nudge = QComboBox(toolbar)
+    nudge.addItems(NUDGE_STEPS)
+    ruler = QComboBox(toolbar)
+    ruler.addItems(list(RULER_CHOICES))
+    for label, widget in (("Speed", speed), ("Nudge", nudge), ("Ruler", ruler)):
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(f" {label} ", toolbar))
+        toolbar.addWidget(widget)
+    return speed, nudge, ruler
+
+
+def handlers_for(window: TimelineWindow) -> dict[str, Callable[[], object]]:
+    """What each action does, by the names in MENUS."""
+    document, editor, view = window.document, window.editor, window.view
+    playhead = lambda: window.player.position_ticks
+    return {
+        "open": window.files.ask_open, "save": window.files.save, "export": window.files.ask_export,
+        "export_srt": window.files.ask_export_srt, "close": window.close,
+        "undo": document.undo_stack.undo, "redo": document.undo_stack.redo,
+        "retype": window.start_retype, "split": lambda: editor.split_at(playhead()),
+        "merge": editor.merge_with_next, "insert": window.start_insert, "delete": editor.delete_selected,
+        "set_start": lambda: editor.set_edge_at("start", playhead()),
+        "set_end": lambda: editor.set_edge_at("end", playhead()),
+        "pick_start": lambda: document.selection.set_edge("start"),
+        "pick_end": lambda: document.selection.set_edge("end"),
+        "pick_word": lambda: document.selection.set_edge(None),
+        "nudge_left": lambda: editor.nudge(-1), "nudge_right": lambda: editor.nudge(+1),
+        "previous_word": lambda: editor.select_neighbour(-1), "next_word": lambda: editor.select_neighbour(+1),
+        "snap": lambda: window.run_in_background(window.snap_selected_boundary()),
+        "refine_all": lambda: window.run_in_background(window.refine_all_boundaries()),
+        "find": window.show_find, "next_problem": window.next_problem,
+        "zoom_in": lambda: view.zoom(1.5625), "zoom_out": lambda: view.zoom(0.64),
+        "fit_selection": view.fit_selection, "fit_all": view.fit_all,
+        "play_pause": lambda: window.player.toggle(), "play_word": window.play_selection,
+        "play_before": lambda: window.play_selection("before"), "play_after": lambda: window.play_selection("after"),
+        "loop": lambda: None,
+    }  # fmt: skip

@@ -1,0 +1,80 @@
+"""Autosave of a timeline's edits to its recovery file: shortly after edits stop, and at least every 30 s.
+
+A document that is back to what is on disk (saved, or undone to it) has no
+recovery file; one that differs always has a recent one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from metavis_gui.contract import ContractError
+from metavis_gui.jobs.autosave import remove_recovery, write_recovery
+from metavis_gui.ui.timeline.timeline_document import TimelineDocument
+
+PERIOD_MS = 30_000
+AFTER_EDIT_MS = 2_000
+
+
+class TimelineAutosave(QObject):
+    recovery_written = Signal(object)  # Path
+    recovery_failed = Signal(str)
+
+    def __init__(
+        self,
+        document: TimelineDocument,
+        media_path: Path | None,
+        period_ms: int = PERIOD_MS,
+        after_edit_ms: int = AFTER_EDIT_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.media_path = media_path
+        self._unsaved_changes = document.is_modified
+        self._after_edit = QTimer(self)
+        self._after_edit.setSingleShot(True)
+        self._after_edit.setInterval(after_edit_ms)
+        self._after_edit.timeout.connect(self.write_now)
+        self._period = QTimer(self)
+        self._period.setInterval(period_ms)
+        self._period.timeout.connect(self.write_now)
+        self._period.start()
+        document.transcript_changed.connect(self._on_changed)
+        document.modified_changed.connect(self._on_modified_changed)
+        if self._unsaved_changes:
+            self._after_edit.start()
+
+    def write_now(self) -> None:
+        if not self._unsaved_changes:
+            return
+        if not self.document.is_modified:
+            self.discard()
+            return
+        try:
+            path = write_recovery(self.document.opened.words_path, self.media_path, self.document.records())
+        except (OSError, ContractError) as error:
+            self.recovery_failed.emit(f"Could not write the recovery file: {error}")
+            return
+        self._unsaved_changes = False
+        self.recovery_written.emit(path)
+
+    def discard(self) -> None:
+        """The edits are saved or deliberately dropped: nothing to recover."""
+        self._after_edit.stop()
+        self._unsaved_changes = False
+        remove_recovery(self.document.opened.words_path)
+
+    def stop(self) -> None:
+        self._after_edit.stop()
+        self._period.stop()
+
+    def _on_changed(self, change: object) -> None:
+        self._unsaved_changes = True
+        self._after_edit.start()
+
+    def _on_modified_changed(self, modified: bool) -> None:
+        if not modified:
+            self.discard()

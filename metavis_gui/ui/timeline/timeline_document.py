@@ -1,0 +1,95 @@
+"""One open transcript: the editable words, the undo stack over the pure commands, the shared selection.
+
+Every change, whether an edit, an undo, a redo or a drag preview, reaches the
+views through the one `transcript_changed(change)` signal, and each view
+refreshes only what the change names (Anki's change-set).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from metavis_gui.contract import WordRecord
+from metavis_gui.jobs.timeline_files import OpenedTranscript
+from metavis_gui.timeline.edit_commands import EditCommand, EditRejected
+from metavis_gui.timeline.editable_transcript import EditableTranscript
+from metavis_gui.timeline.transcript_change import TranscriptChange
+from metavis_gui.ui.timeline.timeline_undo_command import TimelineUndoCommand
+from metavis_gui.ui.timeline.word_selection import WordSelection
+
+
+class TimelineDocument(QObject):
+    transcript_changed = Signal(object)  # TranscriptChange
+    modified_changed = Signal(bool)
+    edit_rejected = Signal(str)
+
+    def __init__(
+        self, opened: OpenedTranscript, records: list[WordRecord] | None = None, parent: QObject | None = None
+    ) -> None:
+        """`records` (restored edits) replace the opened ones; the document then starts modified."""
+        super().__init__(parent)
+        self.opened = opened
+        self.transcript = EditableTranscript.from_word_records(
+            opened.records if records is None else records, opened.duration_ticks
+        )
+        self.undo_stack = QUndoStack(self)
+        self.selection = WordSelection(self)
+        self._differs_from_disk = records is not None
+        self._preview_inverse: EditCommand | None = None
+        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(self._differs_from_disk or not clean))
+        self.transcript_changed.connect(self._forget_removed_words)
+
+    @property
+    def is_modified(self) -> bool:
+        return self._differs_from_disk or not self.undo_stack.isClean()
+
+    def push(self, command: EditCommand) -> bool:
+        """Apply and record an edit; False (and `edit_rejected`) when the core refused it, or it changed nothing."""
+        self.cancel_preview()
+        try:
+            applied = command.apply(self.transcript)
+        except EditRejected as error:
+            self.edit_rejected.emit(str(error))
+            return False
+        if applied.change.is_empty:
+            return False
+        self.undo_stack.push(TimelineUndoCommand(command, applied, self.transcript, self._report))
+        return True
+
+    def preview(self, command: EditCommand) -> None:
+        """Show an edit while the mouse drags, outside the undo stack; each call replaces the last preview."""
+        self.cancel_preview()
+        try:
+            applied = command.apply(self.transcript)
+        except EditRejected:
+            return
+        if not applied.change.is_empty:
+            self._preview_inverse = applied.inverse
+            self._report(applied.change)
+
+    def cancel_preview(self) -> None:
+        if self._preview_inverse is not None:
+            inverse, self._preview_inverse = self._preview_inverse, None
+            self._report(inverse.apply(self.transcript).change)
+
+    def mark_saved(self) -> None:
+        self._differs_from_disk = False
+        self.undo_stack.setClean()
+        self.modified_changed.emit(self.is_modified)
+
+    def dispose(self) -> None:
+        """Before the window goes: the stack's destructor would otherwise signal views already half gone."""
+        self.undo_stack.blockSignals(True)
+        self.blockSignals(True)
+
+    def records(self) -> list[WordRecord]:
+        return self.transcript.to_word_records()
+
+    def _forget_removed_words(self, change: TranscriptChange) -> None:
+        if change.removed_keys:
+            self.selection.forget_missing(key for key in self.selection.keys if key in self.transcript)
+
+    def _report(self, change: TranscriptChange) -> None:
+        if not change.is_empty:
+            self.transcript_changed.emit(change)

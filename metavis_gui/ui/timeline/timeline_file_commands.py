@@ -1,0 +1,138 @@
+"""Open, save, export and close for a timeline window; every dialog is non-modal (`open()`, never `exec()`).
+
+A close with unsaved edits is refused once and answered through a message
+box; its answer closes the window again, this time for good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from metavis_gui.contract import ContractError
+from metavis_gui.jobs.timeline_files import export_bundle, export_srt, save_in_place
+
+if TYPE_CHECKING:
+    from metavis_gui.ui.timeline.timeline_document import TimelineDocument
+    from metavis_gui.ui.timeline.timeline_window import TimelineWindow
+
+WORDS_FILTER = "Word transcripts (*.jsonl);;All files (*)"
+
+
+class TimelineFileCommands:
+    def __init__(self, window: TimelineWindow) -> None:
+        self.window = window
+        self.close_prompt: QMessageBox | None = None
+        self.dialog: QFileDialog | None = None
+        self._close_answered = False
+
+    @property
+    def document(self) -> TimelineDocument:
+        return self.window.document
+
+    def save(self) -> bool:
+        try:
+            paths = save_in_place(self.document.opened, self.document.records())
+        except (ContractError, OSError) as error:
+            self.window.show_message(f"Not saved: {error}")
+            return False
+        self.document.mark_saved()
+        self.window.autosave.discard()
+        self.window.show_message(f"Saved {', '.join(path.name for path in paths)} in {paths[0].parent}")
+        return True
+
+    def export_to(self, folder: Path) -> list[Path]:
+        paths = export_bundle(self.document.opened, self.document.records(), folder)
+        self.window.show_message(f"Exported to {folder}")
+        return paths
+
+    def export_srt_to(self, path: Path) -> Path:
+        export_srt(self.document.records(), path)
+        self.window.show_message(f"Exported captions to {path}")
+        return path
+
+    # Dialogs.
+
+    def ask_open(self) -> None:
+        from metavis_gui.ui.timeline.timeline_opening import (
+            open_timeline,  # the opener imports this module
+        )
+
+        self._ask_file("Open a words file", QFileDialog.FileMode.ExistingFile, WORDS_FILTER,
+                       lambda path: self._reporting_errors(open_timeline, Path(path), "Cannot open"))  # fmt: skip
+
+    def ask_export(self) -> None:
+        self._ask_file("Export the transcript into a folder", QFileDialog.FileMode.Directory, "",
+                       lambda path: self._reporting_errors(self.export_to, Path(path)))  # fmt: skip
+
+    def ask_export_srt(self) -> None:
+        def chosen(path: str) -> None:
+            target = Path(path) if path.lower().endswith(".srt") else Path(path + ".srt")
+            self._reporting_errors(self.export_srt_to, target)
+
+        self._ask_file("Export SRT captions", QFileDialog.FileMode.AnyFile, "SubRip captions (*.srt)", chosen,
+                       save=True, suggested=self.document.opened.words_path.parent / "captions.srt")  # fmt: skip
+
+    def ask_for_media(self) -> None:
+        """Asked once when the media was not found beside the transcript."""
+        name = self.document.opened.summary.input_file_name if self.document.opened.summary else "the media"
+        self._ask_file(f"Where is {name}? (for the waveform and playback)", QFileDialog.FileMode.ExistingFile,
+                       "Media (*)", lambda path: self.window.set_media(Path(path)))  # fmt: skip
+
+    def _ask_file(
+        self,
+        title: str,
+        mode: QFileDialog.FileMode,
+        name_filter: str,
+        on_chosen: Callable[[str], object],
+        save: bool = False,
+        suggested: Path | None = None,
+    ) -> None:
+        dialog = QFileDialog(self.window, title, str(self.document.opened.words_path.parent), name_filter)
+        dialog.setFileMode(mode)
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if suggested is not None:
+            dialog.selectFile(str(suggested))
+        if mode == QFileDialog.FileMode.Directory:
+            dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        dialog.fileSelected.connect(on_chosen)
+        self.dialog = dialog
+        dialog.open()
+
+    def _reporting_errors(self, action: Callable[[Path], object], argument: Path, what: str = "Export failed") -> None:
+        try:
+            action(argument)
+        except (ContractError, OSError) as error:
+            self.window.show_message(f"{what}: {error}")
+
+    # Closing.
+
+    def may_close(self) -> bool:
+        """True when the window may close now; else asks (non-modally) and closes again after the answer."""
+        if self._close_answered or not self.document.is_modified:
+            return True
+        if self.close_prompt is None:
+            box = QMessageBox(QMessageBox.Icon.Question, "Unsaved edits",
+                              f"Save your edits to {self.document.opened.title} before closing?",
+                              QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                              | QMessageBox.StandardButton.Cancel, self.window)  # fmt: skip
+            box.setInformativeText("Discarded edits are gone for good; the recovery copy is removed too.")
+            box.finished.connect(self._on_close_answer)
+            self.close_prompt = box
+            box.open()
+        return False
+
+    def _on_close_answer(self, result: int) -> None:
+        box, self.close_prompt = self.close_prompt, None
+        button = box.standardButton(box.clickedButton()) if box is not None and box.clickedButton() else None
+        if button == QMessageBox.StandardButton.Save and self.save():
+            self._close_answered = True
+        elif button == QMessageBox.StandardButton.Discard:
+            self.window.autosave.discard()
+            self._close_answered = True
+        if self._close_answered:
+            self.window.close()

@@ -1,0 +1,280 @@
+"""TimelineWindow: one transcript's timeline, text, player, checks and find/replace, wired to one document.
+
+The window only connects parts: edits go through `TimelineEditor` into the
+document's undo stack, and every view listens to `transcript_changed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QListWidget,
+    QMainWindow,
+    QWidget,
+)
+
+from metavis_gui.contract import TICKS_PER_SECOND, WordRecord
+from metavis_gui.jobs.timeline_files import OpenedTranscript
+from metavis_gui.jobs.waveform_job import AudioStage, MediaAudio
+from metavis_gui.media.errors import MediaError
+from metavis_gui.media.waveform_peaks import WaveformPeaks
+from metavis_gui.timeline.editable_word import WordKey
+from metavis_gui.timeline.speech_envelope import SpeechEnvelope
+from metavis_gui.timeline.timing_checks import TimingProblem
+from metavis_gui.ui.timeline import timeline_actions
+from metavis_gui.ui.timeline.checks_panel import ChecksPanel
+from metavis_gui.ui.timeline.find_replace_panel import FindReplacePanel
+from metavis_gui.ui.timeline.timeline_autosave import TimelineAutosave
+from metavis_gui.ui.timeline.timeline_document import TimelineDocument
+from metavis_gui.ui.timeline.timeline_editor import TimelineEditor
+from metavis_gui.ui.timeline.timeline_file_commands import TimelineFileCommands
+from metavis_gui.ui.timeline.timeline_layout import lay_out
+from metavis_gui.ui.timeline.timeline_panel import TimelinePanel
+from metavis_gui.ui.timeline.timeline_player import PLAYBACK_RATES, TimelinePlayer
+from metavis_gui.ui.timeline.timeline_scale import RulerFormat
+from metavis_gui.ui.timeline.transcript_text_view import TranscriptTextView
+from metavis_gui.ui.timeline.word_inline_editor import WordInlineEditor
+
+CONTEXT_TICKS = TICKS_PER_SECOND // 2  # "play 500 ms before / after"
+
+
+class TimelineWindow(QMainWindow):
+    waveform_loaded = Signal()
+    current_word_changed = Signal(object)  # WordKey or None: the word under the playhead
+    closed = Signal()
+
+    def __init__(
+        self, opened: OpenedTranscript, restored_records: list[WordRecord] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.document = TimelineDocument(opened, restored_records, self)
+        self.editor = TimelineEditor(self.document)
+        self.panel = TimelinePanel(self.document, self)
+        self.view = self.panel.view
+        self.text_view = TranscriptTextView(self.document, self)
+        self.checks = ChecksPanel(self.document, self)
+        self.find_panel = FindReplacePanel(self.editor, self)
+        self.line_problems = QListWidget(self)
+        self.inline_editor = WordInlineEditor(self.view)
+        self.player: TimelinePlayer = TimelinePlayer(None, self.document.transcript.duration_ticks, self)
+        self.audio: MediaAudio | None = None
+        self.peaks: WaveformPeaks | None = None
+        self.files = TimelineFileCommands(self)
+        self.autosave = TimelineAutosave(self.document, opened.media_path, parent=self)
+        self._playing_key: WordKey | None = None
+        self._background_tasks: set[asyncio.Future] = set()
+        self.side_tabs, self.progress, self.status_label = lay_out(self, opened)
+        self.actions_by_name = timeline_actions.build_actions(self, timeline_actions.handlers_for(self))
+        self.speed_box, self.nudge_box, self.ruler_box = timeline_actions.build_toolbar(self, self.actions_by_name)
+        self._connect()
+        self.set_media(opened.media_path)
+        self._update_title()
+
+    # Media and audio.
+
+    def set_media(self, media_path: Path | None) -> None:
+        """Play and draw this media (None: silent clock, no waveform)."""
+        self.document.opened.media_path = media_path
+        self.autosave.media_path = media_path
+        self.player.close()
+        self.player = TimelinePlayer(media_path, self.document.transcript.duration_ticks, self)
+        self.player.position_changed.connect(self._on_position_changed)
+        self.player.playback_failed.connect(lambda text: self.show_message(f"Playback: {text}"))
+        self.player.set_rate(PLAYBACK_RATES[self.speed_box.currentIndex()])
+        if self.audio is not None:
+            self.audio.close()
+        self.audio = MediaAudio(media_path, self.document.opened.summary.duration_seconds
+                                if self.document.opened.summary else None) if media_path else None  # fmt: skip
+        if self.audio is not None:
+            self.run_in_background(self._load_waveform(self.audio))
+        self._update_title()
+
+    async def _load_waveform(self, audio: MediaAudio) -> None:
+        try:
+            peaks = await audio.peaks(self._show_audio_progress)
+        except (MediaError, OSError, ValueError) as error:
+            self.show_message(f"No waveform: {error}")
+            self.progress.hide()
+            return
+        if audio is self.audio:
+            self.peaks = peaks
+            self.view.set_peaks(peaks)
+            self.progress.hide()
+            self.waveform_loaded.emit()
+
+    async def speech_envelope(self) -> SpeechEnvelope | None:
+        if self.audio is None:
+            self.show_message("Snapping needs the media: open it first")
+            return None
+        try:
+            envelope = await self.audio.speech_envelope(self._show_audio_progress)
+        except (MediaError, OSError, ValueError) as error:
+            self.show_message(f"Cannot read the audio: {error}")
+            return None
+        finally:
+            self.progress.hide()
+        return envelope
+
+    async def snap_selected_boundary(self) -> bool:
+        envelope = await self.speech_envelope()
+        return envelope is not None and self.editor.snap_selected(envelope)
+
+    async def refine_all_boundaries(self) -> bool:
+        envelope = await self.speech_envelope()
+        changed = envelope is not None and self.editor.refine_all(envelope)
+        if envelope is not None:
+            self.show_message("Refined the boundaries (Ctrl+Z undoes it)" if changed else "No boundary needed moving")
+        return changed
+
+    def _show_audio_progress(self, stage: AudioStage, fraction: float) -> None:
+        self.progress.setFormat(f"{stage.value} %p%")
+        self.progress.setValue(round(fraction * 100))
+        self.progress.show()
+
+    def run_in_background(self, coroutine: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+
+    # Playback.
+
+    def _on_position_changed(self, ticks: int) -> None:
+        index = self.document.transcript.index_at_tick(ticks)
+        key = self.document.transcript[index].key if index is not None else None
+        self.view.set_playhead(ticks, key)
+        if self.player.is_playing:
+            self.view.follow(ticks)
+        self.text_view.set_playing_word(key, follow=self.player.is_playing)
+        if key != self._playing_key:
+            self._playing_key = key
+            self.current_word_changed.emit(key)
+
+    def _selected_span(self) -> tuple[int, int] | None:
+        words = [self.document.transcript.word(key) for key in self.document.selection.keys
+                 if key in self.document.transcript]  # fmt: skip
+        if not words:
+            return None
+        return min(word.start_ticks for word in words), max(word.end_ticks for word in words)
+
+    def play_selection(self, offset: str = "word") -> None:
+        span = self._selected_span()
+        if span is None:
+            self.player.toggle()
+            return
+        start, end = span
+        if offset == "before":
+            start, end = max(0, start - CONTEXT_TICKS), start
+        elif offset == "after":
+            start, end = end, end + CONTEXT_TICKS
+        self.player.play_range(start, end, loop=offset == "word" and self.actions_by_name["loop"].isChecked())
+
+    def seek_to_word(self, key: WordKey) -> None:
+        self.view.show_word(key)
+        self.player.seek(self.document.transcript.word(key).start_ticks)
+
+    # Editing that needs the window (inline editor, playhead, panels).
+
+    def start_retype(self, key: WordKey | None = None) -> None:
+        key = key if key is not None else self.document.selection.current_key
+        if key is None or key not in self.document.transcript:
+            return
+        self.document.selection.select_one(key)
+        self.view.show_word(key)
+        self.inline_editor.start(self.view.word_box(key), self.document.transcript.word(key).text,
+                                 lambda text: self.editor.retype(key, text))  # fmt: skip
+
+    def start_insert(self) -> None:
+        gap = self.editor.gap_for_insert(self.player.position_ticks)
+        if gap is None:
+            self.show_message("No gap here: put the playhead in a pause, or select the word before one")
+            return
+        start, end = gap
+        lane = self.view.word_lane()
+        x0, x1 = self.view.scale.x_of(start), self.view.scale.x_of(end)
+        lane.setLeft(x0)
+        lane.setWidth(max(x1 - x0, 1.0))
+        self.inline_editor.start(lane, "", lambda text: self.editor.insert_word(text, start, end))
+
+    def jump_to_problem(self, problem: TimingProblem) -> None:
+        if problem.word_key in self.document.transcript:
+            self.document.selection.select_one(problem.word_key)
+            self.seek_to_word(problem.word_key)
+
+    def next_problem(self) -> None:
+        current = self.document.selection.current_key
+        tick = self.document.transcript.word(current).start_ticks if current in self.document.transcript else -1
+        if self.checks.next_problem(tick) is None:
+            self.show_message("No timing problems")
+        self.side_tabs.setCurrentWidget(self.checks)
+
+    def show_message(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    # Wiring.
+
+    def _connect(self) -> None:
+        self.view.seek_requested.connect(lambda ticks: self.player.seek(ticks))
+        self.view.retype_requested.connect(self.start_retype)
+        self.text_view.word_clicked.connect(self.seek_to_word)
+        self.text_view.retype_requested.connect(self.start_retype)
+        self.checks.problem_chosen.connect(self.jump_to_problem)
+        self.document.edit_rejected.connect(self.show_message)
+        self.document.modified_changed.connect(lambda modified: self._update_title())
+        self.document.undo_stack.indexChanged.connect(lambda index: self._update_undo_texts())
+        self.autosave.recovery_failed.connect(self.show_message)
+        self.speed_box.currentIndexChanged.connect(lambda index: self.player.set_rate(PLAYBACK_RATES[index]))
+        self.nudge_box.currentTextChanged.connect(self._on_nudge_step_chosen)
+        self.ruler_box.currentTextChanged.connect(self._on_ruler_chosen)
+        self._update_undo_texts()
+
+    def show_find(self) -> None:
+        self.side_tabs.setCurrentWidget(self.find_panel)
+        self.find_panel.find_edit.setFocus()
+        self.find_panel.find_edit.selectAll()
+
+    def _on_nudge_step_chosen(self, text: str) -> None:
+        if text == "1 frame":
+            self.editor.nudge_step_ticks = round(self.view.ruler_format.frame_ticks)
+        else:
+            self.editor.nudge_step_ticks = int(text.split()[0]) * TICKS_PER_SECOND // 1000
+
+    def _on_ruler_chosen(self, text: str) -> None:
+        self.view.set_ruler_format(RulerFormat(timeline_actions.RULER_CHOICES[text]))
+        self._on_nudge_step_chosen(self.nudge_box.currentText())
+
+    def _update_undo_texts(self) -> None:
+        stack = self.document.undo_stack
+        if not shiboken6.isValid(stack):  # the stack signals from its destructor when the window is collected
+            return
+        self.actions_by_name["undo"].setText(f"&Undo {stack.undoText()}".rstrip())
+        self.actions_by_name["redo"].setText(f"&Redo {stack.redoText()}".rstrip())
+        self.actions_by_name["undo"].setEnabled(stack.canUndo())
+        self.actions_by_name["redo"].setEnabled(stack.canRedo())
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.opened.title}[*] — MetaVis timeline")
+        self.setWindowModified(self.document.is_modified)
+
+    # Closing.
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.may_close():
+            event.ignore()
+            return
+        self.autosave.stop()
+        self.player.close()
+        if self.audio is not None:
+            self.audio.close()
+        for task in list(self._background_tasks):
+            task.cancel()
+        self.document.dispose()
+        super().closeEvent(event)
+        self.closed.emit()
