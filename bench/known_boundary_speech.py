@@ -114,13 +114,27 @@ def join_words(
     return np.concatenate(pieces), ranges
 
 
+def with_noise(samples: np.ndarray, snr_db: float, seed: int, speech_ranges: list[tuple[int, int]]) -> np.ndarray:
+    """samples plus white noise snr_db below the RMS of the speech (the silence between words not counted)."""
+    speech = np.concatenate([samples[start:end] for start, end in speech_ranges]).astype(np.float64)
+    noise_rms = float(np.sqrt(np.mean(speech**2))) * 10 ** (-snr_db / 20)
+    noise = np.random.default_rng(seed).normal(0.0, noise_rms, len(samples))
+    return np.clip(np.round(samples.astype(np.float64) + noise), -32768, 32767).astype(np.int16)
+
+
 def make_known_boundary_speech(
     out_dir: Path,
     voice: str = DEFAULT_VOICE,
     words_per_minute: int = DEFAULT_WORDS_PER_MINUTE,
     seed: int = PAUSE_SEED,
+    noise_snr_db: float | None = None,
 ) -> tuple[Path, list[TruthWord]]:
-    """Write known-boundary-speech.wav (16 kHz mono) and .truth.json in out_dir; return the WAV and truth."""
+    """Write known-boundary-speech-*.wav (16 kHz mono) and its .truth.json in out_dir; return both.
+
+    noise_snr_db adds steady white noise that many dB below the speech's RMS, everywhere (deterministic):
+    real recordings have no digital silence between words, and whisper.cpp's token heuristic snaps to
+    energy, which digital silence flatters. The truth does not change: the words' samples stay where they are.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     script = script_words(seed=seed)
     clips = _synthesized_clips(sorted({word.text for word in script}), voice, words_per_minute)
@@ -132,6 +146,9 @@ def make_known_boundary_speech(
         for word, (start, end) in zip(script, ranges, strict=True)
     ]
     stem = f"known-boundary-speech-{voice}-{words_per_minute}wpm-{seed}"
+    if noise_snr_db is not None:
+        samples = with_noise(samples, noise_snr_db, seed, speech_ranges=ranges)
+        stem += f"-snr{noise_snr_db:g}db"
     wav_path = out_dir / f"{stem}.wav"
     _write_wav(wav_path, samples)
     truth_document = {
@@ -141,6 +158,7 @@ def make_known_boundary_speech(
         "words_per_minute": words_per_minute,
         "pause_seed": seed,
         "trim_threshold_db": TRIM_THRESHOLD_DB,
+        "noise_snr_db": noise_snr_db,
         "text": " ".join(SENTENCES),
         "words": [
             {**asdict(word), "pause_after_seconds": item.pause_after_seconds, "ends_phrase": item.ends_phrase}
