@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--max-seconds", type=float, default=None)
     generate.add_argument("--language", default=None, help="a language code, or auto (the default) to detect")
     generate.add_argument("--write-adjacent-captions", type=_boolean, default=False, metavar="true|false")
-    generate.add_argument("--engine", default="whisper.cpp")
+    generate.add_argument("--engine", default="whisper.cpp", help="whisper.cpp (default), openai-whisper or faster-whisper")
     generate.add_argument("--model", default=None, help="a model name (tiny.en, base, ...) or a model file")
     generate.add_argument("--threads", type=int, default=None)
     generate.add_argument("--quiet", action="store_true", help="print only errors and the written paths")
@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     import_ct2.add_argument("source", type=Path)
     import_ct2.add_argument("--name", default=None, help="model name to install as (inferred when omitted)")
     model_commands.add_parser("install-default", help="install the bundled tiny.en model")
+    model_commands.add_parser(
+        "install-default-openai-whisper",
+        help="convert the bundled tiny.en into openai-whisper's .pt checkpoint (needs the engines extra)",
+    )
     add_model_manager_commands(model_commands)
 
     commands.add_parser("engines", help="which engines are available, and why not when they are not")

@@ -23,6 +23,10 @@ def run_models_command(arguments: argparse.Namespace) -> int:
             return 0
         if arguments.models_command == "import-ct2":
             path = import_ct2_model(arguments.source, name=arguments.name)
+        elif arguments.models_command == "install-default-openai-whisper":
+            from metavis_gui.models.ct2_to_openai_whisper import install_default_openai_whisper_model
+
+            path = install_default_openai_whisper_model()
         else:
             path = install_default_model()
     except ModelError as error:

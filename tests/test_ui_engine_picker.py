@@ -38,18 +38,18 @@ def installed(distribution: str) -> bool:
 
 
 @pytest.mark.usefixtures("engine_ready")
-def test_the_built_engine_comes_first_and_the_others_say_why_not() -> None:
+def test_the_built_engine_comes_first_and_the_others_say_what_they_run_on_or_why_not() -> None:
     engines = describe_engines("tiny.en")
     assert [engine.name for engine in engines] == ["whisper.cpp", "openai-whisper", "faster-whisper"]
     whisper_cpp = engines[0]
     assert whisper_cpp.available and whisper_cpp.reason is None
     assert "1.8.5" in whisper_cpp.details
-    for engine, package in zip(engines[1:], ("openai-whisper", "faster-whisper")):
-        assert not engine.available
+    for engine, package, runtime in zip(engines[1:], ("openai-whisper", "faster-whisper"), ("PyTorch", "CTranslate2")):
         if installed(package):
-            assert "cannot run it yet" in (engine.reason or "")
+            assert engine.available, engine.reason
+            assert runtime in engine.details
         else:
-            assert f"pip install {package}" in (engine.reason or "")
+            assert not engine.available and f"pip install {package}" in (engine.reason or "")
 
 
 def test_a_missing_whisper_cpp_binary_is_explained(tmp_path: Path) -> None:
@@ -93,9 +93,13 @@ def test_models_are_listed_installed_with_size_or_not_installed(tmp_path: Path) 
     assert models["small.en"].path == tmp_path / "ggml-small.en.bin"
 
 
-def test_the_engine_picker_shows_the_reason_of_an_unavailable_engine(transcription_window: MainWindow) -> None:
+def test_the_engine_picker_shows_the_reason_of_an_unavailable_engine(
+    transcription_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     options = transcription_window.options_panel
+    monkeypatch.setenv("WHISPERCPP_BIN", str(tmp_path / "nowhere" / "whisper-cli"))
+    options.refresh()
     labels = [options.engine_combo.itemText(index) for index in range(options.engine_combo.count())]
-    assert any(label.startswith("openai-whisper") and "unavailable" in label for label in labels)
-    options.set_engine("faster-whisper")
-    assert "faster-whisper" in options.engine_note.text()
+    assert any(label.startswith("whisper.cpp") and "unavailable" in label for label in labels), labels
+    options.set_engine("whisper.cpp")
+    assert "WHISPERCPP_BIN" in options.engine_note.text()

@@ -6,9 +6,6 @@ Nothing here starts a process: whisper.cpp's facts come from its build-info.json
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.util
-import os
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -67,9 +64,8 @@ def describe_engines(
     """Every engine the app knows, available ones first; model_name lets whisper.cpp talk about Core ML."""
     engines = [
         _describe_whisper_cpp(model_name, environ, models_dir),
-        # "whisper" is also Graphite's database module, so openai-whisper is known by its package or command.
-        _describe_planned_engine("openai-whisper", distribution="openai-whisper", command="whisper", module=None),
-        _describe_planned_engine("faster-whisper", distribution="faster-whisper", command=None, module="faster_whisper"),
+        _describe_python_engine("openai-whisper", runtime_distribution="torch", runtime_label="PyTorch"),
+        _describe_python_engine("faster-whisper", runtime_distribution="ctranslate2", runtime_label="CTranslate2"),
     ]
     return sorted(engines, key=lambda engine: not engine.available)
 
@@ -138,18 +134,25 @@ def _coreml_notes(model_name: str, models_dir: Path | None) -> tuple[str, ...]:
     return (missing,)
 
 
-def _describe_planned_engine(
-    name: str, distribution: str, command: str | None, module: str | None
-) -> EngineAvailability:
-    version = _installed_version(distribution)
-    found_command = shutil.which(command, path=os.environ.get("PATH")) if command else None
-    found_module = module is not None and importlib.util.find_spec(module) is not None
-    if version is None and found_command is None and not found_module:
-        reason = f"Not installed yet: pip install {distribution}. This version of the app cannot run it yet either."
-        return EngineAvailability(name=name, available=False, reason=reason)
-    where = f"{distribution} {version}" if version else (found_command or distribution)
-    reason = f"{where} is installed, but this version of the app cannot run it yet; use whisper.cpp."
-    return EngineAvailability(name=name, available=False, reason=reason)
+def _describe_python_engine(name: str, runtime_distribution: str, runtime_label: str) -> EngineAvailability:
+    """Available when its adapter can be made: that finds the package and imports nothing heavy."""
+    from metavis_gui.engines.engine_registry import create_engine_adapter  # the registry imports this module's peers
+
+    try:
+        adapter = create_engine_adapter(name)
+    except EngineNotFound as error:
+        return EngineAvailability(name=name, available=False, reason=str(error))
+    runtime = _installed_version(runtime_distribution) or "unknown"
+    details = f"version {adapter.version or 'unknown'}, {runtime_label} {runtime}, CPU"
+    return EngineAvailability(name=name, available=True, details=details, notes=_PYTHON_ENGINE_NOTES.get(name, ()))
+
+
+_PYTHON_ENGINE_NOTES = {
+    "openai-whisper": (
+        "Progress moves once per 30 s of audio and the text appears when the job ends: the whisper "
+        "command prints its progress bar or its segments, never both.",
+    ),
+}
 
 
 def _installed_version(distribution: str) -> str | None:
