@@ -182,10 +182,14 @@ def main(argv: list[str] | None = None) -> int:
         retype_ms = median(timings)
         rows.append(["retype + undo through the window (views attached)", f"{retype_ms:.2f} ms", "< 5 ms", _verdict(retype_ms < 5)])
 
-        started = time.perf_counter()
-        window.files.export_to(work / "exported")
-        export_ms = (time.perf_counter() - started) * 1000
-        rows.append(["export the bundle (words, summary, captions)", f"{export_ms:.0f} ms", "< 300 ms", _verdict(export_ms < 300)])
+        timings = []
+        for attempt in range(3):
+            started = time.perf_counter()
+            window.files.export_to(work / f"exported-{attempt}")
+            timings.append((time.perf_counter() - started) * 1000)
+        export_ms = median(timings)
+        rows.append([f"export the bundle (words, summary, captions; median, first {timings[0]:.0f} ms)",
+                     f"{export_ms:.0f} ms", "< 300 ms", _verdict(export_ms < 300)])  # fmt: skip
         resident_mb = _resident_mb()
         rows.append(["resident memory, the window open and painted", f"{resident_mb:.0f} MB", "< 300 MB",
                      _verdict(resident_mb < 300)])  # fmt: skip

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from metavis_gui.contract.atomic_write import write_bytes_atomic
 from metavis_gui.contract.errors import TranscriptFileInvalid, WordRecordsInvalid
-from metavis_gui.contract.word_record import WordRecord, format_word_id, parse_word_id
+from metavis_gui.contract.word_record import WordRecord, format_word_id
 
 _MAX_SHOWN_INPUT = 60
 
@@ -127,6 +127,8 @@ _SORTED_KEYS = tuple(
     sorted((field.alias or name, name) for name, field in WordRecord.model_fields.items())
 )
 _encode_string = json.encoder.encode_basestring  # the C encoder json uses when ensure_ascii is off
+_FIELD_NAMES = tuple(name for _, name in _SORTED_KEYS)
+_LINE_TEMPLATE = "{{" + ",".join(f'"{key}":{{}}' for key, _ in _SORTED_KEYS) + "}}\n"  # str.format: {{ is {
 
 
 def _encode_value(value: object) -> str:
@@ -140,9 +142,7 @@ def _encode_value(value: object) -> str:
 
 
 def _encode_line(record: WordRecord) -> str:
-    values = record.__dict__
-    fields = ",".join(f'"{key}":{_encode_value(values[name])}' for key, name in _SORTED_KEYS)
-    return "{" + fields + "}\n"
+    return _LINE_TEMPLATE.format(*map(_encode_value, map(record.__dict__.__getitem__, _FIELD_NAMES)))
 
 
 def _read_text(path: Path) -> str:
@@ -264,8 +264,8 @@ def _order_and_numbering_problems(parsed_lines: list[_ParsedLine]) -> list[LineP
         previous = line
         occurrence = occurrences_by_span.get(line.span, 0) + 1
         occurrences_by_span[line.span] = occurrence
-        parsed_id = parse_word_id(line.word_id) if line.word_id is not None else None
-        if line.record is not None and parsed_id is not None and parsed_id[2] != occurrence:
+        # A valid record's wordId already matches the pattern and its own ticks: only n is left to check.
+        if line.record is not None and int(line.record.word_id.rpartition("_")[2]) != occurrence:
             expected = format_word_id(*line.span, occurrence)
             problems.append(
                 LineProblem(
