@@ -64,6 +64,14 @@ class TranscriptionOptionsPanel(QWidget):
         self.reset_output_button.setAccessibleName("Write transcripts next to each media file")
         self.reset_output_button.clicked.connect(lambda: self.set_output_folder(None))
 
+        self.manage_models_button = QPushButton("Manage m&odels…")
+        self.manage_models_button.setAccessibleName("Manage models")
+        self.manage_models_button.clicked.connect(self.open_model_manager)
+        self._model_manager: QWidget | None = None
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model_combo, 1)
+        model_row.addWidget(self.manage_models_button)
+
         output_buttons = QHBoxLayout()
         output_buttons.addWidget(self.choose_output_button)
         output_buttons.addWidget(self.reset_output_button)
@@ -72,7 +80,7 @@ class TranscriptionOptionsPanel(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(_buddy("&Engine:", self.engine_combo), self.engine_combo)
         form.addRow("", self.engine_note)
-        form.addRow(_buddy("&Model:", self.model_combo), self.model_combo)
+        form.addRow(_buddy("&Model:", self.model_combo), model_row)
         form.addRow("", self.model_note)
         form.addRow(_buddy("&Language:", self.language_combo), self.language_combo)
         form.addRow("Output:", self.output_label)
@@ -147,6 +155,18 @@ class TranscriptionOptionsPanel(QWidget):
         dialog.fileSelected.connect(lambda folder: self.set_output_folder(Path(folder)))
         self._folder_dialog = dialog
         dialog.open()
+
+    def open_model_manager(self) -> None:
+        # Imported here: the dialog pulls in the download machinery, which the panel alone never needs.
+        from metavis_gui.ui.model_manager_dialog import ModelManagerDialog
+
+        if self._model_manager is None:
+            dialog = ModelManagerDialog(self)
+            dialog.models_changed.connect(self.refresh)
+            self._model_manager = dialog
+        self._model_manager.show()  # non-modal: never exec() under qasync
+        self._model_manager.raise_()
+        self._model_manager.activateWindow()
 
     def _on_choice_changed(self) -> None:
         self._engines = {described.name: described for described in describe_engines(self.model())}
