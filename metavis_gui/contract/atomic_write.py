@@ -31,7 +31,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_path)
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def _create_temp_beside(path: Path) -> tuple[Path, int]:
@@ -55,7 +55,7 @@ def _keep_existing_permissions(path: Path, file_descriptor: int) -> None:
     os.fchmod(file_descriptor, existing_mode)
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     # Makes the rename itself durable; not possible on Windows, and optional elsewhere.
     try:
         directory_descriptor = os.open(directory, os.O_RDONLY)

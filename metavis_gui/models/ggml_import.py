@@ -14,11 +14,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.ct2_import import SIDECAR_SUFFIX as CT2_SIDECAR_SUFFIX
 from metavis_gui.models.errors import ModelImportError
 from metavis_gui.models.ggml_model_check import GgmlModelInfo, validate_ggml_model
 from metavis_gui.models.model_store import WHISPER_MODEL_NAMES, ggml_model_path
-from metavis_gui.models.safe_unzip import fsync_directory
 
 _COPY_CHUNK_BYTES = 4 << 20
 # ggml's file type codes for quantized weights, named as whisper.cpp names its quantized downloads.

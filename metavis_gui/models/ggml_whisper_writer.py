@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.ct2_model_reader import Ct2WhisperModel
 from metavis_gui.models.errors import Ct2ModelUnsupported
 
@@ -312,15 +313,4 @@ def atomic_binary_output(destination: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
-    _fsync_directory(destination.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable; Windows cannot open a directory for this and does not need it.
-    if os.name != "posix":
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_directory(destination.parent)

@@ -28,6 +28,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.ct2_import import SIDECAR_SUFFIX as CT2_SIDECAR_SUFFIX
 from metavis_gui.models.errors import ModelError, ModelImportError, ModelNotInstalled
 from metavis_gui.models.ggml_model_check import validate_ggml_model
@@ -44,7 +45,7 @@ from metavis_gui.models.model_catalog import (
     installed_path,
     partial_path,
 )
-from metavis_gui.models.safe_unzip import fsync_directory, safe_unzip
+from metavis_gui.models.safe_unzip import safe_unzip
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 CHUNK_BYTES = 256 * 1024

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
+from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.errors import ModelImportError
 
 # macOS's zip adds resource forks under this folder; they are not part of the bundle.
@@ -31,17 +32,6 @@ class UnsafeArchive(ModelImportError):
 
 class ArchiveInvalid(ModelImportError):
     """Not a zip, damaged, or not laid out as the expected folder."""
-
-
-def fsync_directory(directory: Path) -> None:
-    # Makes a rename durable; Windows cannot open a directory for this and does not need it.
-    if os.name != "posix":
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def safe_unzip(
