@@ -22,9 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import asyncio
 
     import qasync
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from metavis_gui.jobs.event_loop import python_signal_heartbeat
     from metavis_gui.ui.main_window import MainWindow
     from metavis_gui.ui.timeline import offer_timeline_recovery
     from metavis_gui.ui.window_settings import APPLICATION_NAME, ORGANIZATION_NAME
@@ -45,10 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.media:
         window.add_media_paths(path.expanduser().absolute() for path in arguments.media)
     previous_handler = signal.signal(signal.SIGINT, lambda number, frame: window.close())
-    # Python runs signal handlers only between bytecodes; Qt's loop runs in C++, so wake it up often.
-    heartbeat = QTimer()
-    heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(200)
+    heartbeat = python_signal_heartbeat(200)
     try:
         loop.run_until_complete(window.closed_future())
         loop.run_until_complete(window.queue.stop())

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def stderr_tail(stderr: str, lines: int = 30) -> str:
+    """The last lines of an engine's stderr, for a details view: where its own reason usually is."""
+    return "\n".join(stderr.splitlines()[-lines:])
+
+
 class EngineError(Exception):
     """Base of every engine failure; ``message`` is shown to the user as is."""
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from metavis_gui.engines import faster_whisper_runner as runner
 from metavis_gui.engines.engine_command import EngineCommand, TranscriptionSettings
-from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing
-from metavis_gui.engines.python_engine import PythonEngine, parse_segments_json, stderr_tail
+from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing, stderr_tail
+from metavis_gui.engines.python_engine import PythonEngine, parse_segments_json
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
 from metavis_gui.models.ct2_model_reader import CONFIG_FILE_NAME, MODEL_FILE_NAME, read_ct2_whisper_model
 from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir

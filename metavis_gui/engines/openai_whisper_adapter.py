@@ -20,13 +20,8 @@ import shutil
 from pathlib import Path
 
 from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
-from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing
-from metavis_gui.engines.python_engine import (
-    PythonEngine,
-    last_exception_line,
-    parse_segments_json,
-    stderr_tail,
-)
+from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing, stderr_tail
+from metavis_gui.engines.python_engine import PythonEngine, last_exception_line, parse_segments_json
 from metavis_gui.models.ct2_to_openai_whisper import (
     CHECKPOINT_SUFFIX,
     INSTALL_COMMAND,

@@ -113,10 +113,6 @@ def last_exception_line(stderr: str) -> str:
     return ""
 
 
-def stderr_tail(stderr: str, lines: int = 30) -> str:
-    return "\n".join(stderr.splitlines()[-lines:])
-
-
 def _ticks(seconds: Any) -> int:
     try:
         value = float(seconds)

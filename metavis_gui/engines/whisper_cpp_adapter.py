@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
-from metavis_gui.engines.errors import EngineFailed, ModelCorrupt
+from metavis_gui.engines.errors import EngineFailed, ModelCorrupt, stderr_tail
 from metavis_gui.engines.whisper_cpp_binary import WhisperCppBinary
 from metavis_gui.engines.whisper_cpp_json import WordTimingMode, parse_whisper_cpp_json
 from metavis_gui.models.ggml_model_check import read_ggml_header
@@ -102,13 +102,13 @@ class WhisperCppAdapter:
             raise EngineFailed(
                 f"whisper.cpp failed: {meaning} (exit code {exit_code}). {error_line}".strip(),
                 exit_code=exit_code,
-                stderr_tail=_tail(stderr),
+                stderr_tail=stderr_tail(stderr),
             )
         if error_line or not command.output_path.is_file():
             raise EngineFailed(
                 f"whisper.cpp produced no transcript: {error_line or 'it wrote no output file'}.",
                 exit_code=exit_code,
-                stderr_tail=_tail(stderr),
+                stderr_tail=stderr_tail(stderr),
             )
         mode = self.timing_mode if self._dtw_used else WordTimingMode.TOKEN
         return parse_whisper_cpp_json(command.output_path, mode)
@@ -125,7 +125,3 @@ def _first_error_line(stderr: str) -> str:
         if _ERROR_LINE_PATTERN.match(stripped):
             return stripped
     return ""
-
-
-def _tail(text: str, lines: int = 30) -> str:
-    return "\n".join(text.splitlines()[-lines:])

@@ -16,6 +16,17 @@ from PySide6.QtCore import QCoreApplication, QTimer  # noqa: E402
 ResultType = TypeVar("ResultType")
 
 
+def python_signal_heartbeat(interval_milliseconds: int) -> QTimer:
+    """A running timer that lets Python's signal handlers (Ctrl-C) run while Qt's C++ loop has control.
+
+    Python runs signal handlers only between bytecodes; without a tick nothing Python runs while idle.
+    """
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(interval_milliseconds)
+    return heartbeat
+
+
 class Interrupted(Exception):
     """The user pressed Ctrl-C (or the process got SIGTERM) and the job was cancelled."""
 
@@ -35,10 +46,7 @@ def run_on_qt_loop(coroutine: Coroutine[Any, Any, ResultType]) -> ResultType:
     previous_handlers = {
         number: signal.signal(number, interrupt) for number in (signal.SIGINT, signal.SIGTERM)
     }
-    # Python runs signal handlers only between bytecodes; Qt's loop runs in C++, so wake it up often.
-    heartbeat = QTimer()
-    heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(100)
+    heartbeat = python_signal_heartbeat(100)
     try:
         return loop.run_until_complete(task)
     except asyncio.CancelledError as error:

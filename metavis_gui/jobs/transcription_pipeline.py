@@ -27,7 +27,7 @@ from metavis_gui.contract.ticks import ticks_from_seconds
 from metavis_gui.engines.engine_adapter import EngineAdapter
 from metavis_gui.engines.engine_command import LiveSegment, TranscriptionSettings
 from metavis_gui.engines.engine_registry import create_engine_adapter, resolve_model_path
-from metavis_gui.engines.errors import EngineCrashed, EngineError, EngineNotFound, EngineTimedOut
+from metavis_gui.engines.errors import EngineCrashed, EngineError, EngineNotFound, EngineTimedOut, stderr_tail
 from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
 from metavis_gui.jobs.transcription_request import (
     JobProgress,
@@ -38,8 +38,8 @@ from metavis_gui.jobs.transcription_request import (
 )
 from metavis_gui.media.decode import (
     decode_arguments,
-    decoded_duration_seconds,
     decode_progress_seconds,
+    decoded_duration_seconds,
     expected_decoded_seconds,
     is_silent,
     read_decoded_samples,
@@ -190,7 +190,7 @@ async def _transcribe(
         raise EngineCrashed(
             f"{adapter.name} crashed while transcribing {request.input_path.name}. "
             "Try again; if it keeps crashing, try a smaller model.",
-            stderr_tail="\n".join(result.stderr.splitlines()[-30:]),
+            stderr_tail=stderr_tail(result.stderr),
         )
     transcript = adapter.read_result(command, result.exit_code, result.stderr)
     listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=1.0))
