@@ -189,5 +189,8 @@ class TimelinePlayer(QObject):
     def close(self) -> None:
         self._timer.stop()
         if self._media is not None:
-            self._media.stop()
+            # Qt 6.11's FFmpeg backend once deadlocked in stop() while its playback threads were running
+            # (QObject::disconnect waiting on a lock, seen in CI): pause them first, and let clearing the
+            # source do the stopping.
+            self._media.pause()
             self._media.setSource(QUrl())
