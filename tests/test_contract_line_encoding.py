@@ -20,7 +20,9 @@ def test_lines_equal_json_dumps(confidence: float) -> None:
             end_ticks=index * 600 + 300,
             confidence=confidence,
             segment_id=None if index % 2 else f"s_{index}",
+            speaker_id="spk_0" if index % 3 == 0 else None,
             speaker_label="T1" if index % 3 == 0 else None,
+            clip_id="clip-\"1\"" if index % 4 == 0 else None,
             timeline_start_ticks=index * 600 + 7 if index % 4 == 0 else None,
             timeline_end_ticks=index * 600 + 9 if index % 4 == 0 else None,
         )

@@ -44,13 +44,15 @@ def build_caption_cues(records: Iterable[WordRecord]) -> list[CaptionCue]:
     """Group words (in file order) into cues by the rules in the module docstring."""
     cues: list[CaptionCue] = []
     current: list[WordRecord] = []
+    cue_end = 0
     for record in records:
-        if current and _starts_new_cue(current, record):
-            cues.append(_cue_from_words(current))
+        if current and _starts_new_cue(current, cue_end, record):
+            cues.append(_cue_from_words(current, cue_end))
             current = []
+        cue_end = max(cue_end, record.source_time_end_ticks) if current else record.source_time_end_ticks
         current.append(record)
     if current:
-        cues.append(_cue_from_words(current))
+        cues.append(_cue_from_words(current, cue_end))
     return cues
 
 
@@ -89,12 +91,10 @@ def milliseconds_from_ticks(ticks: int) -> int:
     return (ticks + _TICKS_PER_MILLISECOND // 2) // _TICKS_PER_MILLISECOND
 
 
-def _starts_new_cue(current: Sequence[WordRecord], word: WordRecord) -> bool:
+def _starts_new_cue(current: Sequence[WordRecord], cue_end: int, word: WordRecord) -> bool:
     previous = current[-1]
-    cue_start = current[0].source_time_ticks
-    cue_end = max(record.source_time_end_ticks for record in current)
     return (
-        cue_end - cue_start >= MAX_CUE_DURATION_TICKS
+        cue_end - current[0].source_time_ticks >= MAX_CUE_DURATION_TICKS
         or len(current) >= MAX_CUE_WORDS
         or word.source_time_ticks - previous.source_time_end_ticks >= MIN_GAP_FOR_NEW_CUE_TICKS
         or previous.word.endswith(SENTENCE_ENDINGS)
@@ -106,12 +106,12 @@ def _speaker(record: WordRecord) -> tuple[str | None, str | None]:
     return record.speaker_id, record.speaker_label
 
 
-def _cue_from_words(words: Sequence[WordRecord]) -> CaptionCue:
+def _cue_from_words(words: Sequence[WordRecord], end_ticks: int) -> CaptionCue:
     # A line break inside a word would end a caption early; words are joined by single spaces.
     text = " ".join(" ".join(record.word.split()) for record in words)
     return CaptionCue(
         start_ticks=words[0].source_time_ticks,
-        end_ticks=max(record.source_time_end_ticks for record in words),
+        end_ticks=end_ticks,
         text=text,
         speaker_label=words[0].speaker_label,
     )

@@ -61,17 +61,18 @@ def serialize_word_records(records: Iterable[WordRecord]) -> bytes:
     Raises `WordRecordsInvalid` when a record is invalid (e.g. made with
     model_construct) or the records break the file's order or wordId numbering.
     """
-    lines: list[str] = []
-    parsed_lines: list[_ParsedLine] = []
-    for position, record in enumerate(records, start=1):
-        checked = record if isinstance(record, WordRecord) and record.is_validated else _revalidated(record, position)
-        lines.append(_encode_line(checked))
-        span = (checked.source_time_ticks, checked.source_time_end_ticks)
-        parsed_lines.append(_ParsedLine(position, checked, span, checked.word_id))
-    problems = _order_and_numbering_problems(parsed_lines)
-    if problems:
+    checked = [
+        record if isinstance(record, WordRecord) and record.is_validated else _revalidated(record, position)
+        for position, record in enumerate(records, start=1)
+    ]
+    if not _in_order_and_numbered(checked):
+        parsed_lines = [
+            _ParsedLine(position, record, (record.source_time_ticks, record.source_time_end_ticks), record.word_id)
+            for position, record in enumerate(checked, start=1)
+        ]
+        problems = _order_and_numbering_problems(parsed_lines)
         raise WordRecordsInvalid("records break the file rules: " + "; ".join(map(str, problems)))
-    return "".join(lines).encode("utf-8")
+    return "".join(map(_encode_line, checked)).encode("utf-8")
 
 
 def write_words_jsonl(path: Path, records: Iterable[WordRecord]) -> None:
@@ -121,28 +122,35 @@ def _revalidated(record: WordRecord, position: int) -> WordRecord:
 
 
 # The line is exactly json.dumps(dump, sort_keys=True, separators=(",", ":"), ensure_ascii=False), built
-# by hand because that is a third of the export time for long transcripts; a test holds the two equal.
-# Floats go out with repr, as json writes them, so the bytes are a pure function of the values.
-_SORTED_KEYS = tuple(
-    sorted((field.alias or name, name) for name, field in WordRecord.model_fields.items())
-)
+# by hand because json.dumps is most of the export time for long transcripts; a test holds the two equal
+# for every field, so a new field cannot be left out silently. Floats go out with repr, as json writes them.
 _encode_string = json.encoder.encode_basestring  # the C encoder json uses when ensure_ascii is off
-_FIELD_NAMES = tuple(name for _, name in _SORTED_KEYS)
-_LINE_TEMPLATE = "{{" + ",".join(f'"{key}":{{}}' for key, _ in _SORTED_KEYS) + "}}\n"  # str.format: {{ is {
 
 
-def _encode_value(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return _encode_string(value)
-    if isinstance(value, float):
-        return float.__repr__(value)  # validated records hold finite floats only
-    return int.__repr__(value)  # type: ignore[arg-type]
+def _optional_string(value: str | None) -> str:
+    return "null" if value is None else _encode_string(value)
+
+
+def _optional_int(value: int | None) -> str:
+    return "null" if value is None else int.__repr__(value)
 
 
 def _encode_line(record: WordRecord) -> str:
-    return _LINE_TEMPLATE.format(*map(_encode_value, map(record.__dict__.__getitem__, _FIELD_NAMES)))
+    fields = record.__dict__  # validated records: strict ints, finite floats, str
+    return (
+        f'{{"clipId":{_optional_string(fields["clip_id"])},'
+        f'"confidence":{float.__repr__(fields["confidence"])},'
+        f'"schema":{_encode_string(fields["schema_name"])},'
+        f'"segmentId":{_optional_string(fields["segment_id"])},'
+        f'"sourceTimeEndTicks":{int.__repr__(fields["source_time_end_ticks"])},'
+        f'"sourceTimeTicks":{int.__repr__(fields["source_time_ticks"])},'
+        f'"speakerId":{_optional_string(fields["speaker_id"])},'
+        f'"speakerLabel":{_optional_string(fields["speaker_label"])},'
+        f'"timelineTimeEndTicks":{_optional_int(fields["timeline_time_end_ticks"])},'
+        f'"timelineTimeTicks":{_optional_int(fields["timeline_time_ticks"])},'
+        f'"word":{_encode_string(fields["word"])},'
+        f'"wordId":{_encode_string(fields["word_id"])}}}\n'
+    )
 
 
 def _read_text(path: Path) -> str:
@@ -177,6 +185,27 @@ def _parse_lines(text: str) -> tuple[list[_ParsedLine], list[LineProblem]]:
 
 
 def _parse_line(line_number: int, line: str) -> tuple[_ParsedLine | None, list[LineProblem]]:
+    canonical = _canonical_record(line)
+    if canonical is not None:
+        return _ParsedLine(line_number, canonical, (canonical.source_time_ticks, canonical.source_time_end_ticks),
+                           canonical.word_id), []  # fmt: skip
+    return _parse_line_carefully(line_number, line)
+
+
+def _canonical_record(line: str) -> WordRecord | None:
+    """The record of a line exactly as this module writes it, else None.
+
+    The quick way for the usual file (pydantic's own JSON parser, no per-key hook): a line that
+    re-encodes to itself has each key once and standard numbers, so the careful checks are moot.
+    """
+    try:
+        record = WordRecord.model_validate_json(line)
+    except ValidationError:
+        return None
+    return record if _encode_line(record) == line + "\n" else None
+
+
+def _parse_line_carefully(line_number: int, line: str) -> tuple[_ParsedLine | None, list[LineProblem]]:
     if not line.strip():
         return None, [LineProblem(line_number, None, "blank line; the file has one word on every line")]
     try:
@@ -243,6 +272,23 @@ def _describe(detail: Any) -> str:
     if len(shown) > _MAX_SHOWN_INPUT:
         shown = shown[: _MAX_SHOWN_INPUT - 3] + "..."
     return f"{message}, got {shown}"
+
+
+def _in_order_and_numbered(records: list[WordRecord]) -> bool:
+    """The quick yes of `_order_and_numbering_problems` for valid records; a no is explained by it."""
+    previous_span = (-1, -1)
+    occurrence = 0
+    for record in records:
+        fields = record.__dict__
+        span = (fields["source_time_ticks"], fields["source_time_end_ticks"])
+        if span < previous_span:
+            return False
+        occurrence = occurrence + 1 if span == previous_span else 1
+        # Words sharing a span are adjacent in a sorted file, so counting runs counts them all.
+        if not fields["word_id"].endswith(f"_{occurrence}"):
+            return False
+        previous_span = span
+    return True
 
 
 def _order_and_numbering_problems(parsed_lines: list[_ParsedLine]) -> list[LineProblem]:
