@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from metavis_gui.ui.timeline import TimelineWindow
+from metavis_gui.timeline.editable_word import EditableWord
+from metavis_gui.ui.timeline import TimelineWindow, timeline_undo_command
 from tests.test_timeline_ui_support import (  # noqa: F401 (fixtures)
     drag,
     generated_transcript,
@@ -29,6 +30,10 @@ def gap_index(window: TimelineWindow) -> int:
     """The first word followed by a pause (the engine makes most words touch)."""
     transcript = window.document.transcript
     return next(i for i in range(len(transcript) - 1) if transcript[i + 1].start_ticks > transcript[i].end_ticks)
+
+
+def span_of(word: EditableWord) -> tuple[int, int]:
+    return word.start_ticks, word.end_ticks
 
 
 def zoom_on(window: TimelineWindow, start_ticks: int, end_ticks: int) -> None:
@@ -128,16 +133,18 @@ def test_keyboard_nudges_the_picked_edge_by_the_chosen_step_and_undo_redo_keys_w
     for _ in range(3):
         press_keys(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert transcript.word(word.key).end_ticks == word.end_ticks + 3 * 600  # 3 x 10 ms
+    assert window.document.undo_stack.count() == 1  # a burst of nudges is one undo step
 
     window.nudge_box.setCurrentText("100 ms")
     press_keys(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert transcript.word(word.key).end_ticks == word.end_ticks + 3 * 600 - 6000
+    assert window.document.undo_stack.count() == 2  # another step size starts another step
 
     press_keys(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert transcript.word(word.key).end_ticks == word.end_ticks + 3 * 600
     press_keys(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert transcript.word(word.key).end_ticks == word.end_ticks + 3 * 600 - 6000
-    for _ in range(4):
+    for _ in range(2):
         press_keys(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert transcript.word(word.key) == word and not window.document.is_modified
 
@@ -145,6 +152,38 @@ def test_keyboard_nudges_the_picked_edge_by_the_chosen_step_and_undo_redo_keys_w
     window.nudge_box.setCurrentText("1 frame")
     press_keys(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert transcript.word(word.key).end_ticks == word.end_ticks + 2400  # 40 ms at 25 fps
+
+
+def test_nudges_after_a_pause_or_on_another_edge_are_separate_undo_steps(
+    open_window, transcript_copy, qasync_loop, monkeypatch
+) -> None:
+    window = open_window(transcript_copy)
+    transcript = window.document.transcript
+    word = transcript[gap_index(window)]
+    window.document.selection.select_one(word.key)
+    window.view.setFocus()
+    clock = [1000.0]
+    monkeypatch.setattr(timeline_undo_command.time, "monotonic", lambda: clock[0])
+
+    press_keys(window, Qt.Key.Key_BracketRight)  # the end edge
+    press_keys(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    clock[0] += timeline_undo_command.BURST_SECONDS + 0.1
+    press_keys(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    press_keys(window, Qt.Key.Key_BracketLeft)  # the start edge
+    press_keys(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.document.undo_stack.count() == 3
+
+    press_keys(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert span_of(transcript.word(word.key)) == (word.start_ticks, word.end_ticks + 2 * 600)
+    press_keys(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert span_of(transcript.word(word.key)) == (word.start_ticks, word.end_ticks + 600)
+
+    window.document.mark_saved()  # nothing merges into the saved state
+    press_keys(window, Qt.Key.Key_BracketRight)
+    press_keys(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    press_keys(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert span_of(transcript.word(word.key)) == (word.start_ticks, word.end_ticks + 600)
+    assert not window.document.is_modified
 
 
 def test_retype_split_merge_insert_delete_from_the_keyboard_and_undo_all(

@@ -7,6 +7,8 @@ refreshes only what the change names (Anki's change-set).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -44,8 +46,11 @@ class TimelineDocument(QObject):
     def is_modified(self) -> bool:
         return self._differs_from_disk or not self.undo_stack.isClean()
 
-    def push(self, command: EditCommand) -> bool:
-        """Apply and record an edit; False (and `edit_rejected`) when the core refused it, or it changed nothing."""
+    def push(self, command: EditCommand, burst_key: Hashable | None = None) -> bool:
+        """Apply and record an edit; False (and `edit_rejected`) when the core refused it, or it changed nothing.
+
+        Edits pushed in quick succession with the same `burst_key` become one undo step.
+        """
         self.cancel_preview()
         try:
             applied = command.apply(self.transcript)
@@ -54,7 +59,7 @@ class TimelineDocument(QObject):
             return False
         if applied.change.is_empty:
             return False
-        self.undo_stack.push(TimelineUndoCommand(command, applied, self.transcript, self._report))
+        self.undo_stack.push(TimelineUndoCommand(command, applied, self.transcript, self._report, burst_key))
         return True
 
     def preview(self, command: EditCommand) -> None:

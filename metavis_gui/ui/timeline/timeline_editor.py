@@ -60,13 +60,17 @@ class TimelineEditor:
         return key if key is not None and key in self._transcript else None
 
     def nudge(self, direction: int) -> bool:
-        """Move the selected edge (or the whole word, when no edge is picked) by one step left (-1) or right (+1)."""
+        """Move the selected edge (or the whole word, when no edge is picked) by one step left (-1) or right (+1).
+
+        A burst of nudges to the same edge is one undo step.
+        """
         key = self._current()
         if key is None:
             return False
         delta = direction * self.nudge_step_ticks
         edge = self.document.selection.edge
-        return self.document.push(MoveWord(key, delta) if edge is None else MoveWordEdge(key, edge, delta))
+        command = MoveWord(key, delta) if edge is None else MoveWordEdge(key, edge, delta)
+        return self.document.push(command, burst_key=("nudge", key, edge, self.nudge_step_ticks))
 
     def set_edge_at(self, edge: WordEdge, tick: int) -> bool:
         key = self._current()
