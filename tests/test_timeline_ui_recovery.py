@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,10 +16,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from metavis_gui.contract import (
     WORDS_FILE_NAME,
+    WordRecord,
     read_words_jsonl,
     serialize_word_records,
 )
-from metavis_gui.jobs.autosave import pending_recoveries, recovery_path_for
+from metavis_gui.jobs.autosave import pending_recoveries, recovery_path_for, write_recovery
 from metavis_gui.timeline.edit_commands import SetWordText
 from metavis_gui.ui.timeline import TimelineWindow, offer_timeline_recovery
 from tests.conftest import REPO_ROOT
@@ -139,3 +141,38 @@ def test_edits_are_autosaved_shortly_after_they_stop_and_undoing_them_all_remove
     window.document.undo_stack.undo()
     assert not window.document.is_modified
     assert not recovery.exists(), "back to what is on disk: nothing to recover"
+
+
+def test_every_transcript_left_unsaved_is_offered_and_restored_or_discarded_together(
+    transcript_copy: Path, user_folders: Path, qasync_loop
+) -> None:
+    second_copy = transcript_copy.parent.parent / "second-project" / transcript_copy.name
+    shutil.copytree(transcript_copy.parent, second_copy.parent)
+    edited: dict[Path, list[WordRecord]] = {}
+    for folder, text in ((transcript_copy, "first"), (second_copy, "second")):
+        records = read_words_jsonl(folder / WORDS_FILE_NAME).records
+        records[0] = records[0].model_copy(update={"word": text})
+        write_recovery(folder / WORDS_FILE_NAME, folder.parent / "jfk.wav", records)
+        edited[(folder / WORDS_FILE_NAME).resolve()] = records
+
+    restored: list[TimelineWindow] = []
+    prompt = offer_timeline_recovery(on_restored=restored.append)
+    assert prompt is not None
+    assert "2 transcripts" in prompt.text() and "second-project" in prompt.detailedText()
+    next(button for button in prompt.buttons() if button.text() == "Restore all 2").click()
+    pump(qasync_loop, 0.1)
+    try:
+        assert len(restored) == 2
+        for window in restored:
+            assert window.document.records() == edited[window.document.opened.words_path.resolve()]
+            assert window.document.is_modified
+    finally:
+        for window in restored:
+            window.files._close_answered = True
+            window.close()
+
+    prompt = offer_timeline_recovery()
+    assert prompt is not None, "restored but not saved: still recoverable"
+    next(button for button in prompt.buttons() if button.text() == "Discard").click()
+    pump(qasync_loop, 0.1)
+    assert pending_recoveries() == [] and offer_timeline_recovery() is None

@@ -47,33 +47,50 @@ def offer_timeline_recovery(
 ) -> QMessageBox | None:
     """At start-up: if edits were left unsaved by a crash or kill, ask (non-modally) whether to restore them.
 
-    Returns the open message box (None when there is nothing to restore); Restore opens the
-    edits in a timeline window and hands it to `on_restored`.
+    Every transcript with unsaved edits is named, newest first; Restore opens each in its own
+    timeline window (handed to `on_restored`), so the user can then save or discard them one
+    by one. Returns the open message box, or None when there is nothing to restore.
     """
     recoveries = pending_recoveries()
     if not recoveries:
         return None
-    newest = recoveries[0]
-    when = datetime.datetime.fromtimestamp(newest.saved_at).strftime("%Y-%m-%d %H:%M:%S")
-    box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved edits?",
-                      f"Edits to {newest.words_path} were not saved when MetaVis Transcribe last stopped "
-                      f"(autosaved {when}).", parent=parent)  # fmt: skip
-    box.setInformativeText("Restore opens them in the timeline, unsaved. Discard deletes the recovery copy.")
-    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved edits?", _recovery_question(recoveries),
+                      parent=parent)  # fmt: skip
+    if len(recoveries) > 1:
+        box.setDetailedText("\n".join(f"{_when(item)}  {item.words_path}" for item in recoveries))
+    box.setInformativeText("Restore opens them in the timeline, unsaved. Discard deletes the recovery copies.")
+    restore = box.addButton("Restore" if len(recoveries) == 1 else f"Restore all {len(recoveries)}",
+                            QMessageBox.ButtonRole.AcceptRole)  # fmt: skip
     discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
 
     def answered() -> None:
-        if box.clickedButton() is restore:
-            window = restore_timeline(newest)
-            if on_restored is not None:
-                on_restored(window)
-        elif box.clickedButton() is discard:
-            remove_recovery(newest.words_path)
+        for recovery in recoveries:
+            if box.clickedButton() is restore:
+                window = restore_timeline(recovery)
+                if on_restored is not None:
+                    on_restored(window)
+            elif box.clickedButton() is discard:
+                remove_recovery(recovery.words_path)
 
     box.finished.connect(answered)
     box.open()
     return box
+
+
+def _recovery_question(recoveries: list[Recovery]) -> str:
+    newest = recoveries[0]
+    if len(recoveries) == 1:
+        return (f"Edits to {newest.words_path} were not saved when MetaVis Transcribe last stopped "
+                f"(autosaved {_when(newest)}).")  # fmt: skip
+    names = ", ".join(item.words_path.parent.name for item in recoveries[:3])
+    more = f" and {len(recoveries) - 3} more" if len(recoveries) > 3 else ""
+    return (f"Edits to {len(recoveries)} transcripts were not saved when MetaVis Transcribe last stopped: "
+            f"{names}{more} (newest autosaved {_when(newest)}).")  # fmt: skip
+
+
+def _when(recovery: Recovery) -> str:
+    return datetime.datetime.fromtimestamp(recovery.saved_at).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def open_timeline_windows() -> list[TimelineWindow]:
