@@ -1,5 +1,8 @@
 """The transcript as text beside the timeline: a paragraph per segment, each word clickable.
 
+A paragraph also ends where the speaker changes, and a known speaker's label
+starts it (`T1: ...`), as in any transcript an editor reads.
+
 Shares the document's selection: a click writes it; `selection_changed` and
 the playhead only redraw highlights (extra selections), with this widget's own
 signals blocked while it moves its cursor, so nothing echoes back.
@@ -30,6 +33,7 @@ from metavis_gui.ui.timeline.timeline_painting import (
 
 SELECTED_BACKGROUND = QColor("#5b8fd6")
 PLAYING_BACKGROUND = QColor("#ffd54a")
+ParagraphKey = tuple[str | None, str | None, str | None]  # segment id, speaker id, speaker label
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,19 @@ class _PlacedWord:
     offset: int  # in its paragraph
     text: str
     confidence: float
+
+
+def paragraph_key_of(word: EditableWord) -> ParagraphKey:
+    return word.segment_id, word.speaker_id, word.speaker_label
+
+
+def speaker_prefix(key: ParagraphKey) -> str:
+    speaker = key[2] or key[1]
+    return f"{speaker}: " if speaker else ""
+
+
+def paragraph_text(key: ParagraphKey, words: list[_PlacedWord]) -> str:
+    return speaker_prefix(key) + " ".join(word.text for word in words)
 
 
 class _LowConfidenceHighlighter(QSyntaxHighlighter):
@@ -70,7 +87,7 @@ class TranscriptTextView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         self._paragraphs: list[list[_PlacedWord]] = []
-        self._segments: list[str | None] = []  # each paragraph's segment id
+        self._paragraph_keys: list[ParagraphKey] = []
         self._place: dict[WordKey, tuple[int, _PlacedWord]] = {}
         self._playing_key: WordKey | None = None
         self.document().setUndoRedoEnabled(False)
@@ -132,8 +149,11 @@ class TranscriptTextView(QPlainTextEdit):
     def _rebuild(self) -> None:
         """Lay the words out again; only paragraphs whose words changed are rewritten in the document."""
         paragraphs = self._paragraphs_of_transcript()
-        texts = [" ".join(word.text for word in paragraph) for paragraph in paragraphs]
-        self._segments = [self.timeline_document.transcript.word(paragraph[0].key).segment_id for paragraph in paragraphs]
+        transcript = self.timeline_document.transcript
+        self._paragraph_keys = [paragraph_key_of(transcript.word(paragraph[0].key)) for paragraph in paragraphs]
+        texts = [
+            paragraph_text(key, paragraph) for key, paragraph in zip(self._paragraph_keys, paragraphs, strict=True)
+        ]
         old = self._paragraphs
         self._paragraphs = paragraphs
         self._place = {word.key: (number, word) for number, paragraph in enumerate(paragraphs) for word in paragraph}
@@ -149,13 +169,14 @@ class TranscriptTextView(QPlainTextEdit):
 
     def _paragraphs_of_transcript(self) -> list[list[_PlacedWord]]:
         paragraphs: list[list[_PlacedWord]] = []
-        previous_segment: object = object()  # matches no segment id, None included
+        previous_key: object = object()  # matches no paragraph key
         offset = 0
         for word in self.timeline_document.transcript:
-            if word.segment_id != previous_segment:
+            key = paragraph_key_of(word)
+            if key != previous_key:
                 paragraphs.append([])
-                offset, previous_segment = 0, word.segment_id
-            elif offset:
+                offset, previous_key = len(speaker_prefix(key)), key
+            elif paragraphs[-1]:
                 offset += 1
             paragraphs[-1].append(_PlacedWord(word.key, offset, word.text, word.confidence))
             offset += len(word.text)
@@ -167,9 +188,7 @@ class TranscriptTextView(QPlainTextEdit):
         cursor.insertText(text)
 
     def _on_transcript_changed(self, change: TranscriptChange) -> None:
-        if change.inserted_keys or change.removed_keys or any(
-            self._text_changed(key) for key in change.updated_keys
-        ):
+        if change.inserted_keys or change.removed_keys or any(self._text_changed(key) for key in change.updated_keys):
             if not self._update_touched_paragraphs(change):
                 self._rebuild()
             self._refresh_highlights()
@@ -194,12 +213,12 @@ class TranscriptTextView(QPlainTextEdit):
         for key in change.inserted_keys:
             neighbour = transcript.previous_word(key) or transcript.next_word(key)
             number = paragraph_of(neighbour.key) if neighbour is not None else None
-            if number is None or transcript.word(key).segment_id != self._segments[number]:
+            if number is None or paragraph_key_of(transcript.word(key)) != self._paragraph_keys[number]:
                 return False
             members[number].add(key)
         for number, keys in members.items():
             words = sorted((transcript.word(key) for key in keys), key=lambda word: word.sort_key)
-            if not words or any(word.segment_id != self._segments[number] for word in words):
+            if not words or any(paragraph_key_of(word) != self._paragraph_keys[number] for word in words):
                 return False
             self._set_paragraph(number, words)
         return True
@@ -207,14 +226,14 @@ class TranscriptTextView(QPlainTextEdit):
     def _set_paragraph(self, number: int, words: list[EditableWord]) -> None:
         for old in self._paragraphs[number]:
             self._place.pop(old.key, None)
-        placed, offset = [], 0
+        placed, offset = [], len(speaker_prefix(self._paragraph_keys[number]))
         for word in words:
             placed.append(_PlacedWord(word.key, offset, word.text, word.confidence))
             offset += len(word.text) + 1
         self._paragraphs[number] = placed
         self._place.update((word.key, (number, word)) for word in placed)
         with QSignalBlocker(self):
-            self._replace_paragraph(number, " ".join(word.text for word in placed))
+            self._replace_paragraph(number, paragraph_text(self._paragraph_keys[number], placed))
 
     def _text_changed(self, key: WordKey) -> bool:
         placed = self._place.get(key)
