@@ -9,6 +9,10 @@ both the token heuristic's offsets and t_dtw, so every mode, the app's and the e
 word_timing_rules.py ("x ..."), is read from that one file; "token, own run" is TOKEN mode as the app
 runs it. Recognized words are matched to the known words by text (difflib); only matched words count.
 Errors are recognized minus true, in ms: a positive start bias means starts come late.
+
+Then the timeline's "refine every boundary" (refine_all against the set's speech envelope) runs on the
+words of the app's two modes, and of the rule the app used before, opened as the app opens a transcript
+(contract records, clipped to the media): |error| raw and refined, per set and pooled.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench_common import BENCH_OUTPUT_DIR, DEFAULT_MODEL_NAME, format_table, use_repository_models_dir
-from known_boundary_speech import DEFAULT_VOICE, PAUSE_SEED, make_known_boundary_speech
+from known_boundary_speech import DEFAULT_VOICE, PAUSE_SEED, SAMPLE_RATE, TruthWord, make_known_boundary_speech
 from timing_errors import TimedWord, match_words, pause_after, pause_before, summarize
 from word_timing_rules import DtwRule, TokenWord, dtw_as_token_start, read_token_words
 
@@ -46,6 +50,7 @@ EXPERIMENTAL_RULES: tuple[tuple[str, Callable[[list[TokenWord]], list[TimedWord]
     ("x proposed -60ms", DtwRule(-0.06, True, None, "token", "punctuation")),
     ("x dtw -40ms", DtwRule(shift_seconds=-0.04)),
 )
+REFINED_MODES = ("dtw (app default)", "token, own run", "x plain dtw (before)")
 
 
 @dataclass(frozen=True)
@@ -76,24 +81,36 @@ def main(argv: list[str] | None = None) -> int:
     model_path = resolve_model_path("whisper.cpp", arguments.model)
     binary = locate_whisper_cpp_binary()
     pooled: dict[str, list[WordError]] = {}
+    pooled_refine: dict[str, tuple[list[WordError], list[WordError]]] = {}
     pooled_word_count = 0
     print(f"model {model_path}; whisper-cli {binary.path} ({binary.version})")
     for name, rate, seed, noise in chosen:
         wav_path, truth = make_known_boundary_speech(arguments.out, arguments.voice, rate, seed, noise)
-        errors = _errors_by_mode(binary, model_path, wav_path, truth, arguments)
+        recognized = _recognized_by_mode(binary, model_path, wav_path, arguments)
+        errors = {label: _word_errors(truth, words) for label, words in recognized.items()}
+        refine = _refine_errors(wav_path, truth, recognized)
         pooled_word_count += len(truth)
         print(f"\n=== {name}: {wav_path.name}, {len(truth)} words, {truth[-1].end_seconds:.1f} s ===")
         print(_overall_table(errors, len(truth)))
+        print(f"\nrefine_all on {name}: |error| ms, raw -> refined")
+        print(_refine_table(refine, len(truth)))
         for label, word_errors in errors.items():
             pooled.setdefault(label, []).extend(word_errors)
+        for label, (raw, refined) in refine.items():
+            pooled_raw, pooled_refined = pooled_refine.setdefault(label, ([], []))
+            pooled_raw.extend(raw)
+            pooled_refined.extend(refined)
     if len(chosen) > 1:
         print(f"\n=== all sets pooled ===\n{_overall_table(pooled, pooled_word_count)}")
+        print(
+            f"\nrefine_all, all sets pooled: |error| ms, raw -> refined\n{_refine_table(pooled_refine, pooled_word_count)}"
+        )
     print(f"\nmedian |error| (ms) at word edges next to a pause >= {LONG_PAUSE_SECONDS * 1000:.0f} ms, all sets pooled")
     print(_edge_table(pooled))
     return 0
 
 
-def _errors_by_mode(binary, model_path: Path, wav_path: Path, truth, arguments) -> dict[str, list[WordError]]:
+def _recognized_by_mode(binary, model_path: Path, wav_path: Path, arguments) -> dict[str, list[TimedWord]]:
     from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
     from metavis_gui.engines.whisper_cpp_json import WordTimingMode, parse_whisper_cpp_json
 
@@ -110,23 +127,67 @@ def _errors_by_mode(binary, model_path: Path, wav_path: Path, truth, arguments) 
     dtw_json = runs[WordTimingMode.DTW]
     token_words = read_token_words(dtw_json)
     _check_reimplementation(app_words(dtw_json, WordTimingMode.DTW), APP_DTW_RULE(token_words))
-    recognized = {
+    return {
         "token": app_words(dtw_json, WordTimingMode.TOKEN),
         "token, own run": app_words(runs[WordTimingMode.TOKEN], WordTimingMode.TOKEN),
         "dtw (app default)": app_words(dtw_json, WordTimingMode.DTW),
     } | {label: rule(token_words) for label, rule in EXPERIMENTAL_RULES}
+
+
+def _word_errors(truth: list[TruthWord], words: list[TimedWord]) -> list[WordError]:
+    return [
+        WordError(
+            pair.start_error_ms,
+            pair.end_error_ms,
+            pause_before(truth, pair.truth_index),
+            pause_after(truth, pair.truth_index),
+        )
+        for pair in match_words(truth, words)
+    ]
+
+
+def _refine_errors(
+    wav_path: Path, truth: list[TruthWord], recognized: dict[str, list[TimedWord]]
+) -> dict[str, tuple[list[WordError], list[WordError]]]:
+    """(raw, refined) errors of each mode in REFINED_MODES."""
+    import wave
+
+    import numpy as np
+
+    from metavis_gui.timeline.speech_envelope import compute_speech_envelope
+
+    with wave.open(str(wav_path), "rb") as reader:
+        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+    envelope = compute_speech_envelope(samples, SAMPLE_RATE)
     return {
-        label: [
-            WordError(
-                pair.start_error_ms,
-                pair.end_error_ms,
-                pause_before(truth, pair.truth_index),
-                pause_after(truth, pair.truth_index),
-            )
-            for pair in match_words(truth, words)
-        ]
-        for label, words in recognized.items()
+        label: (_word_errors(truth, recognized[label]), _word_errors(truth, _refined(recognized[label], envelope)))
+        for label in REFINED_MODES
     }
+
+
+def _refined(words: list[TimedWord], envelope) -> list[TimedWord]:
+    """The words after refine_all, opened as the app opens a transcript: records, clipped to the media."""
+    from metavis_gui.contract import TICKS_PER_SECOND, WordDraft, build_word_records
+    from metavis_gui.timeline.boundary_refinement import refine_all
+    from metavis_gui.timeline.editable_transcript import EditableTranscript
+
+    duration = envelope.duration_ticks
+
+    def ticks(seconds: float) -> int:
+        return min(round(seconds * TICKS_PER_SECOND), duration)
+
+    records = build_word_records(
+        WordDraft(
+            word=word.text, start_ticks=ticks(word.start_seconds), end_ticks=ticks(word.end_seconds), confidence=1.0
+        )
+        for word in words
+    )
+    transcript = EditableTranscript.from_word_records(records, duration)
+    refine_all(transcript, envelope).apply(transcript)
+    return [
+        TimedWord(word.text, word.start_ticks / TICKS_PER_SECOND, word.end_ticks / TICKS_PER_SECOND)
+        for word in transcript
+    ]
 
 
 def _transcribe(adapter, wav_path: Path, model_path: Path, threads: int, out_dir: Path, reuse: bool) -> Path:
@@ -168,6 +229,21 @@ def _overall_table(errors: dict[str, list[WordError]], word_count: int) -> str:
         ])  # fmt: skip
     header = ["mode", "matched", "start med", "start p95", "start bias", "end med", "end p95", "end bias"]
     return format_table(header, rows)
+
+
+def _refine_table(errors: dict[str, tuple[list[WordError], list[WordError]]], word_count: int) -> str:
+    rows = []
+    for label, (raw, refined) in errors.items():
+        row: list[object] = [label, f"{len(raw)}/{word_count}"]
+        for edge in ("start_ms", "end_ms"):
+            before = summarize([getattr(error, edge) for error in raw])
+            after = summarize([getattr(error, edge) for error in refined])
+            row += [
+                f"{before.median_abs_ms:.1f} -> {after.median_abs_ms:.1f}",
+                f"{before.p95_abs_ms:.1f} -> {after.p95_abs_ms:.1f}",
+            ]
+        rows.append(row)
+    return format_table(["mode", "matched", "start med", "start p95", "end med", "end p95"], rows)
 
 
 def _edge_table(errors: dict[str, list[WordError]]) -> str:

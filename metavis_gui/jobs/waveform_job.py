@@ -14,12 +14,9 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-import wave
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-
-import numpy as np
 
 from metavis_gui.jobs.child_process import run_child_process
 from metavis_gui.media.decode import (
@@ -29,6 +26,7 @@ from metavis_gui.media.decode import (
 )
 from metavis_gui.media.errors import MediaUnreadable
 from metavis_gui.media.probe import find_media_tool
+from metavis_gui.media.wav_samples import WavSamples
 from metavis_gui.media.waveform_peaks import (
     WaveformPeaks,
     compute_peaks_from_wav,
@@ -121,9 +119,5 @@ class MediaAudio:
 
 
 def _envelope_of_wav(wav_path: Path) -> SpeechEnvelope:
-    # The data chunk is the file's last (ffmpeg writes it so); map it rather than read hours of samples.
-    with wave.open(str(wav_path), "rb") as reader:
-        frame_count = reader.getnframes()
-    data_offset = wav_path.stat().st_size - frame_count * 2
-    samples = np.memmap(wav_path, dtype="<i2", mode="r", offset=data_offset, shape=(frame_count,))
-    return compute_speech_envelope(samples, ENGINE_SAMPLE_RATE)
+    with WavSamples(wav_path) as samples:
+        return compute_speech_envelope(samples, ENGINE_SAMPLE_RATE)

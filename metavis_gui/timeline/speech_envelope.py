@@ -26,7 +26,8 @@ DEFAULT_MIN_PAUSE_SECONDS = 0.050
 DEFAULT_MIN_SPEECH_SECONDS = 0.020
 _SILENCE_DB = -100.0  # digital silence; keeps log10 finite
 _SPEECH_LEVEL_PERCENTILE = 95.0
-_HOPS_PER_BLOCK = 65_536  # bounds the float32 temporaries for hours of audio
+# About a minute at 16 kHz: hours of int16 samples (a memory map) never exist as float all at once.
+_SAMPLES_PER_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,8 +67,12 @@ def compute_speech_envelope(
     min_pause_seconds: float = DEFAULT_MIN_PAUSE_SECONDS,
     min_speech_seconds: float = DEFAULT_MIN_SPEECH_SECONDS,
 ) -> SpeechEnvelope:
-    """The envelope of mono samples (float in [-1, 1], or int16)."""
-    samples = _as_float_mono(samples)
+    """The envelope of mono samples (float in [-1, 1], or int16).
+
+    `samples` is read a block at a time, by slices: an array, a memory map, or anything
+    with len, ndim, dtype and slicing that reads on demand (media's WavSamples).
+    """
+    samples = _as_mono(samples)
     hop = max(1, round(hop_seconds * sample_rate))
     energy_db = _hop_energy_db(samples, hop)
     threshold_db = _threshold_db(energy_db, noise_floor_percentile, threshold_above_floor_db)
@@ -92,10 +97,16 @@ def compute_speech_envelope(
     )
 
 
-def _as_float_mono(samples: np.ndarray) -> np.ndarray:
-    samples = np.asarray(samples)
+def _as_mono(samples: np.ndarray) -> np.ndarray:
+    if not hasattr(samples, "ndim"):  # a list; array-likes that read on demand (WavSamples) stay as they are
+        samples = np.asarray(samples)
     if samples.ndim != 1:
         raise ValueError(f"expected mono samples (one dimension), got shape {samples.shape}")
+    return samples
+
+
+def _as_float(samples: np.ndarray) -> np.ndarray:
+    """A slice as float32 in [-1, 1]; element by element, so converting in blocks changes no value."""
     if np.issubdtype(samples.dtype, np.integer):
         return samples.astype(np.float32) / float(np.iinfo(samples.dtype).max)
     return samples.astype(np.float32, copy=False)
@@ -103,10 +114,11 @@ def _as_float_mono(samples: np.ndarray) -> np.ndarray:
 
 def _hop_energy_db(samples: np.ndarray, hop: int) -> np.ndarray:
     hop_count = -(-len(samples) // hop)
+    hops_per_block = max(1, _SAMPLES_PER_BLOCK // hop)
     energy = np.empty(hop_count, np.float64)
-    for first in range(0, hop_count, _HOPS_PER_BLOCK):
-        last = min(first + _HOPS_PER_BLOCK, hop_count)
-        block = samples[first * hop : last * hop]
+    for first in range(0, hop_count, hops_per_block):
+        last = min(first + hops_per_block, hop_count)
+        block = _as_float(samples[first * hop : last * hop])
         padded = np.zeros((last - first) * hop, np.float32)
         padded[: len(block)] = block  # the last hop may be short; its missing samples count as silence
         frames = padded.reshape(-1, hop)
@@ -138,13 +150,13 @@ def _speech_runs(is_speech: np.ndarray, min_pause_hops: int, min_speech_hops: in
 
 def _first_loud_sample(samples: np.ndarray, hop: int, hop_index: int, amplitude: float) -> int:
     start = hop_index * hop
-    loud = np.flatnonzero(np.abs(samples[start : start + hop]) >= amplitude)
+    loud = np.flatnonzero(np.abs(_as_float(samples[start : start + hop])) >= amplitude)
     return start + int(loud[0]) if loud.size else start
 
 
 def _last_loud_sample_end(samples: np.ndarray, hop: int, hop_index: int, amplitude: float) -> int:
     start = hop_index * hop
-    loud = np.flatnonzero(np.abs(samples[start : start + hop]) >= amplitude)
+    loud = np.flatnonzero(np.abs(_as_float(samples[start : start + hop])) >= amplitude)
     return start + int(loud[-1]) + 1 if loud.size else min(start + hop, len(samples))
 
 
