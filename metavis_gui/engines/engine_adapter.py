@@ -19,6 +19,10 @@ class EngineAdapter(Protocol):
 
     def build_command(self, settings: TranscriptionSettings, output_dir: Path) -> EngineCommand: ...
 
+    def stall_timeout_seconds(self, model_path: Path) -> float:
+        """How long the engine may print nothing while working with this model before it counts as hung."""
+        ...
+
     @staticmethod
     def progress_fraction(stderr_line: str) -> float | None: ...
 

@@ -13,6 +13,7 @@ from metavis_gui.engines import faster_whisper_runner as runner
 from metavis_gui.engines.engine_command import EngineCommand, TranscriptionSettings
 from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing, stderr_tail
 from metavis_gui.engines.python_engine import PythonEngine, parse_segments_json
+from metavis_gui.engines.stall_timeouts import python_engine_stall_timeout
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
 from metavis_gui.models.ct2_model_reader import CONFIG_FILE_NAME, MODEL_FILE_NAME, read_ct2_whisper_model
 from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
@@ -72,6 +73,11 @@ class FasterWhisperAdapter:
             "--compute-type", self.compute_type,
         )  # fmt: skip
         return EngineCommand(program=self.engine.python, arguments=arguments, output_path=output_path)
+
+    def stall_timeout_seconds(self, model_path: Path) -> float:
+        weights = model_path / MODEL_FILE_NAME
+        weight_bytes = weights.stat().st_size if weights.is_file() else None
+        return python_engine_stall_timeout(self.model_id(model_path), weight_bytes)
 
     # The runner prints whisper-cli's progress and segment lines.
     progress_fraction = staticmethod(WhisperCppAdapter.progress_fraction)

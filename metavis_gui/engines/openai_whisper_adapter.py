@@ -22,6 +22,7 @@ from pathlib import Path
 from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
 from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing, stderr_tail
 from metavis_gui.engines.python_engine import PythonEngine, last_exception_line, parse_segments_json
+from metavis_gui.engines.stall_timeouts import python_engine_stall_timeout
 from metavis_gui.models.ct2_to_openai_whisper import (
     CHECKPOINT_SUFFIX,
     INSTALL_COMMAND,
@@ -85,6 +86,10 @@ class OpenAIWhisperAdapter:
             arguments=tuple(arguments),
             output_path=output_folder / f"{settings.audio_path.stem}.json",
         )
+
+    def stall_timeout_seconds(self, model_path: Path) -> float:
+        weight_bytes = model_path.stat().st_size if model_path.is_file() else None
+        return python_engine_stall_timeout(self.model_id(model_path), weight_bytes)
 
     @staticmethod
     def progress_fraction(stderr_line: str) -> float | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
 from metavis_gui.engines.errors import EngineFailed, ModelCorrupt, stderr_tail
+from metavis_gui.engines.stall_timeouts import WHISPER_CPP_STALL_TIMEOUT_SECONDS
 from metavis_gui.engines.whisper_cpp_binary import WhisperCppBinary
 from metavis_gui.engines.whisper_cpp_json import WordTimingMode, parse_whisper_cpp_json
 from metavis_gui.models.ggml_model_check import read_ggml_header
@@ -68,6 +69,9 @@ class WhisperCppAdapter:
         return EngineCommand(
             program=self.binary.path, arguments=tuple(arguments), output_path=output_base.with_suffix(".json")
         )
+
+    def stall_timeout_seconds(self, model_path: Path) -> float:
+        return WHISPER_CPP_STALL_TIMEOUT_SECONDS
 
     @staticmethod
     def progress_fraction(stderr_line: str) -> float | None:

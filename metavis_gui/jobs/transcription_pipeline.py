@@ -144,6 +144,7 @@ async def _transcribe(
         audio_path=audio_path, model_path=model_path, language=request.language, threads=request.threads
     )
     command = adapter.build_command(settings, work_dir)
+    stall_timeout_seconds = request.stall_timeout_seconds or adapter.stall_timeout_seconds(model_path)
     offset_seconds = request.start_seconds
     reported = 0.0
 
@@ -179,7 +180,7 @@ async def _transcribe(
             command.arguments,
             on_stdout_line=on_stdout_line,
             on_stderr_line=on_stderr_line,
-            stall_timeout_seconds=request.stall_timeout_seconds,
+            stall_timeout_seconds=stall_timeout_seconds,
             on_started=listener.process_started,
         )
     except ChildProcessStalled as error:

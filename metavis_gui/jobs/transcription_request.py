@@ -9,8 +9,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-DEFAULT_STALL_TIMEOUT_SECONDS = 600.0
-
 
 def default_thread_count() -> int:
     return max(1, min(8, os.cpu_count() or 1))
@@ -28,8 +26,8 @@ class TranscriptionRequest(BaseModel):
     engine: str = "whisper.cpp"
     model: str | None = None  # a model name or a path; None: WHISPERCPP_MODEL, then the default
     threads: int = Field(default_factory=default_thread_count, ge=1)
-    # Whisper prints progress every few percent; a long silence from it means it hangs.
-    stall_timeout_seconds: float = Field(default=DEFAULT_STALL_TIMEOUT_SECONDS, gt=0)
+    # How long the engine may print nothing before it counts as hung; None: what its adapter declares.
+    stall_timeout_seconds: float | None = Field(default=None, gt=0)
 
     @field_validator("start_seconds")
     @classmethod
