@@ -8,6 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from metavis_gui.engines import engine_availability
 from metavis_gui.engines.engine_availability import (
@@ -15,7 +17,10 @@ from metavis_gui.engines.engine_availability import (
     describe_engines,
     describe_models,
 )
+from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
+from metavis_gui.models.model_store import store_dir
 from metavis_gui.ui.main_window import MainWindow
+from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
 from tests.ui_helpers import qasync_loop, transcription_window, window_factory  # noqa: F401
 
 
@@ -103,3 +108,75 @@ def test_the_engine_picker_shows_the_reason_of_an_unavailable_engine(
     assert any(label.startswith("whisper.cpp") and "unavailable" in label for label in labels), labels
     options.set_engine("whisper.cpp")
     assert "WHISPERCPP_BIN" in options.engine_note.text()
+
+
+def picker_entry(options: TranscriptionOptionsPanel, name: str) -> tuple[str, str]:
+    """The model picker's label and tooltip (the model's path) for name."""
+    index = options.model_combo.findData(name)
+    assert index >= 0, f"{name} is not in the picker"
+    return options.model_combo.itemText(index), options.model_combo.itemData(index, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_model_picker_shows_the_installed_models_of_the_selected_engine(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = TranscriptionOptionsPanel()
+    qtbot.addWidget(options)
+    options.show()
+    real_store = store_dir()
+    real_paths = {
+        "whisper.cpp": real_store / "ggml-tiny.en.bin",
+        "openai-whisper": real_store / "openai-whisper" / "tiny.en.pt",
+        "faster-whisper": default_ct2_model_dir(),
+    }
+    for engine, path in real_paths.items():  # set up by scripts/setup: tiny.en for every engine
+        options.set_engine(engine)
+        assert options.engine() == engine
+        label, tooltip = picker_entry(options, "tiny.en")
+        assert label.endswith(" MB") and tooltip == str(path), (engine, label, tooltip)
+        assert not options.model_note.isVisibleTo(options)
+
+    # A store holding only whisper.cpp's tiny.en and a faster-whisper folder of another name.
+    store = tmp_path / "models"
+    store.mkdir()
+    (store / "ggml-tiny.en.bin").symlink_to(real_paths["whisper.cpp"])
+    (store / "faster-whisper").mkdir()
+    (store / "faster-whisper" / "tiny-en-copy").symlink_to(default_ct2_model_dir(), target_is_directory=True)
+    monkeypatch.setenv("METAVIS_MODELS_DIR", str(store))
+    options.set_engine("whisper.cpp")
+    options.refresh()
+    options.set_model("tiny.en")
+    assert picker_entry(options, "tiny.en")[0].endswith(" MB")
+    assert picker_entry(options, "base")[0].endswith("not installed")
+    assert options.model_combo.findData("tiny-en-copy") < 0
+
+    options.set_engine("openai-whisper")
+    assert options.model() == "tiny.en", "the chosen size is kept across engines"
+    checkpoint = store / "openai-whisper" / "tiny.en.pt"
+    assert picker_entry(options, "tiny.en") == ("tiny.en  —  not installed", str(checkpoint))
+    assert options.model_note.isVisibleTo(options)
+    assert options.model_note.text() == (
+        f"Not installed for openai-whisper: jobs with it fail until tiny.en.pt is in {store / 'openai-whisper'}."
+    )
+
+    options.set_engine("faster-whisper")
+    label, tooltip = picker_entry(options, "tiny.en")
+    assert label.endswith(" MB") and tooltip == str(default_ct2_model_dir()), "the shipped folder loads as is"
+    assert picker_entry(options, "tiny-en-copy")[0].endswith(" MB")
+    options.set_model("base")
+    assert "the folder base" in options.model_note.text() and str(store / "faster-whisper") in options.model_note.text()
+
+    # The model manager installs a checkpoint: the picker re-reads the selected engine's models.
+    options.set_engine("openai-whisper")
+    options.set_model("tiny.en")
+    checkpoint.parent.mkdir()
+    checkpoint.symlink_to(real_paths["openai-whisper"])
+    options.manage_models_button.click()
+    manager = options._model_manager
+    assert manager is not None
+    manager.models_changed.emit()
+    manager.close()
+    assert (options.engine(), options.model()) == ("openai-whisper", "tiny.en")
+    label, tooltip = picker_entry(options, "tiny.en")
+    assert label.endswith(" MB") and tooltip == str(checkpoint)
+    assert not options.model_note.isVisibleTo(options)

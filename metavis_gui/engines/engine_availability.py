@@ -1,6 +1,7 @@
-"""Which engines and models this machine can run, and when not, why, in words a user can act on.
+"""Which engines this machine can run, and when not, why, in words a user can act on.
 
-Nothing here starts a process: whisper.cpp's facts come from its build-info.json, models' from the store.
+Nothing here starts a process: whisper.cpp's facts come from its build-info.json. Each engine's models are
+described in model_availability.
 """
 
 from __future__ import annotations
@@ -12,22 +13,16 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from metavis_gui.engines.errors import EngineNotFound
+
+# Models were described here before each engine had its own; callers still import these names from here.
+from metavis_gui.engines.model_availability import (  # noqa: F401
+    OFFERED_MODEL_NAMES,
+    ModelAvailability,
+    describe_models,
+)
 from metavis_gui.engines.whisper_cpp_adapter import ENGINE_NAME as WHISPER_CPP
 from metavis_gui.engines.whisper_cpp_binary import locate_whisper_cpp_binary, wants_coreml
-from metavis_gui.models.errors import ModelError
-from metavis_gui.models.ggml_model_check import read_ggml_header
-from metavis_gui.models.model_store import (
-    MODEL_FILE_SUFFIX,
-    WHISPER_MODEL_NAMES,
-    ggml_model_path,
-    installed_ggml_models,
-)
-
-# The sizes offered in the picker; large-v1 and large-v2 are superseded and show only when installed.
-OFFERED_MODEL_NAMES: tuple[str, ...] = (
-    "tiny", "tiny.en", "base", "base.en", "small", "small.en",
-    "medium", "medium.en", "large-v3", "large-v3-turbo",
-)  # fmt: skip
+from metavis_gui.models.model_store import MODEL_FILE_SUFFIX, ggml_model_path
 
 COREML_FIRST_RUN_WARNING = (
     "The first run with this model compiles it for this Mac's Neural Engine, which can take several minutes; "
@@ -46,16 +41,6 @@ class EngineAvailability(BaseModel):
     notes: tuple[str, ...] = ()  # facts worth telling that do not stop it running (Core ML)
 
 
-class ModelAvailability(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    path: Path
-    installed: bool
-    size_bytes: int | None = None
-    english_only: bool = False
-
-
 def describe_engines(
     model_name: str | None = None,
     environ: Mapping[str, str] | None = None,
@@ -70,41 +55,9 @@ def describe_engines(
     return sorted(engines, key=lambda engine: not engine.available)
 
 
-def describe_models(models_dir: Path | None = None) -> list[ModelAvailability]:
-    """The offered sizes, installed or not, then any other installed model (quantized, fine-tuned) by name."""
-    installed = {model.name: model for model in installed_ggml_models(models_dir)}
-    described = []
-    for name in OFFERED_MODEL_NAMES:
-        model = installed.pop(name, None)
-        if model is None:
-            described.append(
-                ModelAvailability(name=name, path=ggml_model_path(name, models_dir), installed=False,
-                                  english_only=name.endswith(".en"))
-            )  # fmt: skip
-        else:
-            described.append(_installed(model.name, model.path, model.size_bytes))
-    described.extend(_installed(model.name, model.path, model.size_bytes) for model in installed.values())
-    return described
-
-
 def coreml_encoder_path(model_path: Path) -> Path:
     """Where whisper.cpp looks for a model's Core ML encoder: ggml-base.en.bin -> ggml-base.en-encoder.mlmodelc."""
     return model_path.with_name(model_path.name.removesuffix(MODEL_FILE_SUFFIX) + "-encoder.mlmodelc")
-
-
-def _installed(name: str, path: Path, size_bytes: int) -> ModelAvailability:
-    return ModelAvailability(
-        name=name, path=path, installed=True, size_bytes=size_bytes, english_only=_is_english_only(name, path)
-    )
-
-
-def _is_english_only(name: str, path: Path) -> bool:
-    if name in WHISPER_MODEL_NAMES:
-        return name.endswith(".en")
-    try:
-        return not read_ggml_header(path).is_multilingual
-    except (ModelError, OSError, ValueError):
-        return name.endswith(".en")
 
 
 def _describe_whisper_cpp(

@@ -15,12 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metavis_gui.engines.engine_availability import (
-    EngineAvailability,
-    ModelAvailability,
-    describe_engines,
-    describe_models,
-)
+from metavis_gui.engines.engine_availability import EngineAvailability, describe_engines
+from metavis_gui.engines.model_availability import ModelAvailability, describe_models, expected_model_path
 from metavis_gui.jobs.transcription_queue import JobSettings
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME
 from metavis_gui.ui.display_formats import format_size
@@ -87,19 +83,18 @@ class TranscriptionOptionsPanel(QWidget):
         form.addRow("", output_buttons)
 
         self.refresh()
-        self.engine_combo.currentIndexChanged.connect(self._on_choice_changed)
-        self.model_combo.currentIndexChanged.connect(self._on_choice_changed)
+        self.engine_combo.currentIndexChanged.connect(self._on_engine_changed)
+        self.model_combo.currentIndexChanged.connect(self._on_model_changed)
         self.language_combo.activated.connect(self._on_language_chosen)
 
     def refresh(self) -> None:
         """Re-read which engines and models are on this machine, keeping the current choices."""
         engine, model = self.engine(), self.model()
-        self._models = {described.name: described for described in describe_models()}
         self._engines = {described.name: described for described in describe_engines(model)}
         _refill(self.engine_combo, [(_engine_label(e), e.name, e.reason or e.details) for e in self._engines.values()])
-        _refill(self.model_combo, [(_model_label(m), m.name, str(m.path)) for m in self._models.values()])
-        self.set_engine(engine or next(iter(self._engines)))
-        self.set_model(model or DEFAULT_MODEL_NAME)
+        _select_data_quietly(self.engine_combo, engine or next(iter(self._engines)))
+        self._reload_models(model or DEFAULT_MODEL_NAME)
+        self._update_notes()
 
     def engine(self) -> str:
         return self.engine_combo.currentData() or ""
@@ -131,9 +126,7 @@ class TranscriptionOptionsPanel(QWidget):
         self._update_notes()
 
     def set_model(self, name: str) -> None:
-        if self.model_combo.findData(name) < 0:  # remembered, but no longer listed: keep it visible
-            self.model_combo.addItem(f"{name}  —  not installed", name)
-        _select_data(self.model_combo, name)
+        self._show_model(name)
         self._update_notes()
 
     def set_language(self, code: str) -> None:
@@ -168,10 +161,28 @@ class TranscriptionOptionsPanel(QWidget):
         self._model_manager.raise_()
         self._model_manager.activateWindow()
 
-    def _on_choice_changed(self) -> None:
+    def _on_engine_changed(self) -> None:
+        # Each engine has its own models: a size installed for one may be missing for another.
+        self._reload_models(self.model())
+        self._update_notes()
+        self.options_changed.emit()
+
+    def _on_model_changed(self) -> None:
         self._engines = {described.name: described for described in describe_engines(self.model())}
         self._update_notes()
         self.options_changed.emit()
+
+    def _reload_models(self, keep: str) -> None:
+        self._models = {described.name: described for described in describe_models(engine=self.engine())}
+        _refill(self.model_combo, [(_model_label(m), m.name, str(m.path)) for m in self._models.values()])
+        self.model_combo.blockSignals(True)
+        self._show_model(keep)
+        self.model_combo.blockSignals(False)
+
+    def _show_model(self, name: str) -> None:
+        if self.model_combo.findData(name) < 0:  # remembered, but no longer listed: keep it visible
+            self.model_combo.addItem(f"{name}  —  not installed", name)
+        _select_data(self.model_combo, name)
 
     def _on_language_chosen(self) -> None:
         self._preferred_language = self.language()
@@ -185,9 +196,9 @@ class TranscriptionOptionsPanel(QWidget):
             self.engine_note.setToolTip(str(engine.location) if engine.location else "")
         model = self._models.get(self.model())
         english_only = model.english_only if model else self.model().endswith(".en")
-        path = model.path if model else Path(f"ggml-{self.model()}.bin")
+        path = model.path if model else expected_model_path(self.engine(), self.model())
         installed = model is not None and model.installed
-        self.model_note.setText("" if installed else f"Not installed: jobs with it fail until {path.name} is in {path.parent}.")
+        self.model_note.setText("" if installed else _missing_model_note(self.engine(), path, model))
         self.model_note.setVisible(not installed)
         self.model_combo.setToolTip(str(path) if installed else "")
         _select_data(self.language_combo, ENGLISH if english_only else self._preferred_language)
@@ -232,6 +243,12 @@ def _refill(combo: QComboBox, items: list[tuple[str, str, str]]) -> None:
     combo.blockSignals(False)
 
 
+def _select_data_quietly(combo: QComboBox, data: str) -> None:
+    combo.blockSignals(True)
+    _select_data(combo, data)
+    combo.blockSignals(False)
+
+
 def _select_data(combo: QComboBox, data: str) -> None:
     index = combo.findData(data)
     if index >= 0 and index != combo.currentIndex():
@@ -246,3 +263,8 @@ def _model_label(model: ModelAvailability) -> str:
     if model.installed and model.size_bytes is not None:
         return f"{model.name}  —  {format_size(model.size_bytes)}"
     return f"{model.name}  —  not installed"
+
+
+def _missing_model_note(engine: str, path: Path, model: ModelAvailability | None) -> str:
+    shown = f"the folder {path.name}" if model is not None and model.is_folder else path.name
+    return f"Not installed for {engine}: jobs with it fail until {shown} is in {path.parent}."

