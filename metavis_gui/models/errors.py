@@ -31,6 +31,10 @@ class ModelSourceMissing(ModelImportError):
     """The package that ships the default model is not installed."""
 
 
+class ModelImportCancelled(ModelImportError):
+    """The user stopped an import; nothing was installed."""
+
+
 class ModelNotInstalled(ModelError):
     """A whisper.cpp model asked for by name or path is not on this machine."""
 

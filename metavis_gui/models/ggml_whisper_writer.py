@@ -13,7 +13,7 @@ import os
 import re
 import struct
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -22,7 +22,7 @@ import numpy as np
 
 from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.ct2_model_reader import Ct2WhisperModel
-from metavis_gui.models.errors import Ct2ModelUnsupported
+from metavis_gui.models.errors import Ct2ModelUnsupported, ModelImportCancelled
 
 GGML_MAGIC = 0x67676D6C
 GGML_TYPE_F32 = 0
@@ -264,8 +264,13 @@ def _require_zero_key_bias(model: Ct2WhisperModel, name: str, key_bias: np.ndarr
         )
 
 
-def write_ggml_whisper(model: Ct2WhisperModel, destination: Path) -> WhisperHparams:
-    """Convert and write atomically: a half-written model never exists under `destination`."""
+def write_ggml_whisper(
+    model: Ct2WhisperModel, destination: Path, cancelled: Callable[[], bool] | None = None
+) -> WhisperHparams:
+    """Convert and write atomically: a half-written model never exists under `destination`.
+
+    `cancelled` is asked before each tensor; when it says yes, ModelImportCancelled is raised and nothing is kept.
+    """
     hparams = whisper_hparams(model)
     if len(model.vocabulary) != hparams.n_vocab:
         raise Ct2ModelUnsupported(
@@ -282,6 +287,9 @@ def write_ggml_whisper(model: Ct2WhisperModel, destination: Path) -> WhisperHpar
         handle.write(struct.pack("<i", len(vocabulary)))
         handle.write(b"".join(struct.pack("<i", len(token)) + token for token in vocabulary))
         for name, array in ggml_tensors(model, hparams):
+            if cancelled is not None and cancelled():
+                message = f"Import of {model.source_dir} cancelled; nothing was installed."
+                raise ModelImportCancelled(destination, message)
             _write_tensor(handle, name, array)
     return hparams
 

@@ -2,7 +2,9 @@
 
 Non-modal and opened with show() (never exec(): a nested event loop would stall the qasync loop). Each
 download runs in a `ModelDownloadJob` thread; a cancelled one keeps its `.part`, which the next
-download of that row resumes. Every failure is shown as the model layer's own message, never a traceback.
+download of that row resumes. The whisper.cpp tab also imports a ggml file or converts a CTranslate2 folder
+(`WhisperCppImportBar`). Every failure is shown as the model layer's own message, in plain text, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -34,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from metavis_gui.jobs.model_download_job import ModelDownloadJob
 from metavis_gui.models.errors import ModelError
-from metavis_gui.models.ggml_import import import_ggml_model
 from metavis_gui.models.model_catalog import (
     MIRROR_VARIABLE,
     OPENAI_WHISPER,
@@ -48,11 +48,13 @@ from metavis_gui.models.model_catalog import (
     partial_size,
 )
 from metavis_gui.models.model_download import delete_model
+from metavis_gui.ui.model_import_bar import WhisperCppImportBar
 
 ENGINE_ORDER = (WHISPER_CPP, OPENAI_WHISPER)
 COLUMNS = ("Model", "Download size", "Installed", "Location")
 NAME_COLUMN, SIZE_COLUMN, STATE_COLUMN, LOCATION_COLUMN = range(len(COLUMNS))
 PROGRESS_STEPS = 1000  # the bar counts permille: byte counts of large models overflow a Qt int
+JOB_STOP_WAIT_MILLISECONDS = 10_000
 
 
 def megabytes(size: int | None) -> str:
@@ -83,18 +85,21 @@ class ModelManagerDialog(QDialog):
         self.models_dir = models_dir
         self._job: ModelDownloadJob | None = None
         self._downloading: CatalogEntry | None = None
-        self._file_dialog: QFileDialog | None = None
         self._confirmation: QMessageBox | None = None
         all_entries = list(entries) if entries is not None else catalog()
         self._entries = {engine: [e for e in all_entries if e.engine == engine] for engine in ENGINE_ORDER}
 
+        self.import_bar = WhisperCppImportBar(models_dir)
+        self.import_bar.import_started.connect(self._on_import_started)
+        self.import_bar.import_finished.connect(self._on_imported)
+        self.import_bar.import_failed.connect(self._on_import_failed)
         self.tabs = QTabWidget()
         self.tables: dict[str, QTableWidget] = {}
         for engine in self._entries:
             table = _table(engine)
             table.itemSelectionChanged.connect(self._update_buttons)
             self.tables[engine] = table
-            self.tabs.addTab(table, engine)
+            self.tabs.addTab(_tab_page(table, self.import_bar if engine == WHISPER_CPP else None), engine)
         self.tabs.currentChanged.connect(self._update_buttons)
 
         self.mirror_edit = QLineEdit(os.environ.get(MIRROR_VARIABLE, ""))
@@ -107,6 +112,7 @@ class ModelManagerDialog(QDialog):
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Model manager status")
         self.status_label.setWordWrap(True)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote paths, which may hold "<"
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.download_button = QPushButton("&Download")
@@ -115,10 +121,8 @@ class ModelManagerDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel_download)
         self.delete_button = QPushButton("De&lete…")
         self.delete_button.clicked.connect(self._confirm_delete)
-        self.import_button = QPushButton("&Import ggml file…")
-        self.import_button.clicked.connect(self.choose_ggml_file)
         buttons = QHBoxLayout()
-        for button in (self.download_button, self.cancel_button, self.delete_button, self.import_button):
+        for button in (self.download_button, self.cancel_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -158,7 +162,7 @@ class ModelManagerDialog(QDialog):
 
     def select(self, entry: CatalogEntry) -> None:
         table, row = self.row_of(entry)
-        self.tabs.setCurrentWidget(table)
+        self.tabs.setCurrentIndex(list(self.tables).index(entry.engine))
         table.selectRow(row)
 
     def selected_entry(self) -> CatalogEntry | None:
@@ -262,31 +266,29 @@ class ModelManagerDialog(QDialog):
         self._show_status("Deleted " + ", ".join(path.name for path in removed) + ".")
         self.models_changed.emit()
 
-    def choose_ggml_file(self) -> None:
-        dialog = QFileDialog(self, "Import a whisper.cpp ggml model")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters(["whisper.cpp models (*.bin)", "All files (*)"])
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda chosen: self.import_ggml_file(Path(chosen)))
-        self._file_dialog = dialog
-        dialog.open()
+    def _on_import_started(self, message: str) -> None:
+        self.progress_bar.setRange(0, 0)  # busy: a conversion reports no progress
+        self._show_status(message)
+        self._update_buttons()
 
-    def import_ggml_file(self, source: Path) -> None:
-        try:
-            destination = import_ggml_model(source, self.models_dir)
-        except (ModelError, OSError) as error:
-            self._show_status(str(error), error=True)
-            return
+    def _on_imported(self, message: str) -> None:
+        self.progress_bar.setRange(0, PROGRESS_STEPS)
         self.refresh()
-        self._show_status(f"Imported {source.name} as {destination}.")
+        self._show_status(message)
         self.models_changed.emit()
+
+    def _on_import_failed(self, message: str) -> None:
+        self.progress_bar.setRange(0, PROGRESS_STEPS)
+        self._update_buttons()
+        self._show_status(message, error=True)
 
     # Plumbing ----------------------------------------------------------------------------------------
     def done(self, result: int) -> None:
-        # A download must not outlive its dialog; a cancel stops it within a fraction of a second.
+        # A download or conversion must not outlive its dialog; a cancel stops either within a second or so.
         if self._job is not None:
             self._job.cancel()
-            self._job.wait(10_000)
+            self._job.wait(JOB_STOP_WAIT_MILLISECONDS)
+        self.import_bar.cancel_and_wait(JOB_STOP_WAIT_MILLISECONDS)
         super().done(result)
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
@@ -295,14 +297,14 @@ class ModelManagerDialog(QDialog):
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
-        busy = self._job is not None
+        busy = self._job is not None or self.import_bar.is_importing()
         installed = entry is not None and is_installed(entry, self.models_dir)
         present = entry is not None and (installed or partial_size(entry, self.models_dir) > 0)
         self.download_button.setEnabled(entry is not None and not busy and not installed)
         self.download_button.setText("&Resume" if present and not installed else "&Download")
         self.cancel_button.setEnabled(busy)
         self.delete_button.setEnabled(present and not busy)
-        self.import_button.setEnabled(not busy)
+        self.import_bar.setEnabled(self._job is None)
         self.mirror_edit.setEnabled(not busy)
 
     def _fill_row(self, table: QTableWidget, row: int, entry: CatalogEntry) -> None:
@@ -319,6 +321,16 @@ class ModelManagerDialog(QDialog):
             if entry.note and column == NAME_COLUMN:
                 item.setToolTip(entry.note)
             table.setItem(row, column, item)
+
+
+def _tab_page(table: QTableWidget, import_bar: QWidget | None) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(table, 1)
+    if import_bar is not None:
+        layout.addWidget(import_bar)
+    return page
 
 
 def _table(engine: str) -> QTableWidget:

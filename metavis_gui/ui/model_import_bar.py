@@ -1,0 +1,114 @@
+"""The whisper.cpp tab's buttons that bring a model from disk into the store: a ggml file, or a CTranslate2 folder.
+
+File dialogs open with open(), never exec(): a nested event loop would stall the qasync loop. A ggml file is
+checked and copied here; a CTranslate2 folder is converted in a Ct2ImportJob thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
+
+from metavis_gui.models.errors import ModelError
+from metavis_gui.models.ggml_import import import_ggml_model
+from metavis_gui.jobs.ct2_import_job import Ct2ImportJob
+
+
+class WhisperCppImportBar(QWidget):
+    """Reports to the status line in words.
+
+    `import_started`, then `import_finished` (a model was installed) or `import_failed` (nothing was, also when
+    cancelled).
+    """
+
+    import_started = Signal(str)
+    import_finished = Signal(str)
+    import_failed = Signal(str)
+
+    def __init__(self, models_dir: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.models_dir = models_dir
+        self.file_dialog: QFileDialog | None = None
+        self._job: Ct2ImportJob | None = None
+        self._converting: Path | None = None
+        self.ggml_button = QPushButton("&Import ggml file…")
+        self.ggml_button.setToolTip("Copy a whisper.cpp ggml-*.bin model into the store, after checking it")
+        self.ggml_button.clicked.connect(self.choose_ggml_file)
+        self.ct2_button = QPushButton("Import C&Translate2 folder…")
+        self.ct2_button.setToolTip("Convert a faster-whisper (CTranslate2) model folder into a whisper.cpp model")
+        self.ct2_button.clicked.connect(self.choose_ct2_folder)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.ggml_button)
+        layout.addWidget(self.ct2_button)
+        layout.addStretch(1)
+
+    def is_importing(self) -> bool:
+        return self._job is not None
+
+    def choose_ggml_file(self) -> None:
+        dialog = self._open_file_dialog("Import a whisper.cpp ggml model", QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(["whisper.cpp models (*.bin)", "All files (*)"])
+        dialog.fileSelected.connect(lambda chosen: self.import_ggml_file(Path(chosen)))
+        dialog.open()
+
+    def choose_ct2_folder(self) -> None:
+        title = "Import a CTranslate2 (faster-whisper) model folder"
+        dialog = self._open_file_dialog(title, QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(lambda chosen: self.import_ct2_folder(Path(chosen)))
+        dialog.open()
+
+    def import_ggml_file(self, source: Path) -> None:
+        try:
+            destination = import_ggml_model(source, self.models_dir)
+        except (ModelError, OSError) as error:
+            self.import_failed.emit(str(error))
+            return
+        self.import_finished.emit(f"Imported {source.name} as {destination}.")
+
+    def import_ct2_folder(self, source: Path) -> None:
+        if self._job is not None:
+            return
+        job = Ct2ImportJob(source, self.models_dir, parent=self)
+        # Bound methods of this widget, not lambdas: the calls are then queued to the GUI thread.
+        job.import_finished.connect(self._on_converted)
+        job.import_failed.connect(self._on_not_converted)
+        job.import_cancelled.connect(self._on_not_converted)
+        job.finished.connect(job.deleteLater)
+        self._job, self._converting = job, source
+        self._update_buttons()
+        self.import_started.emit(f"Converting {source} into a whisper.cpp model…")
+        job.start()
+
+    def cancel_and_wait(self, milliseconds: int) -> None:
+        """Stops a running conversion (it stops before its next tensor) and waits for its thread to end."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job.wait(milliseconds)
+
+    def _on_converted(self, installed: Path) -> None:
+        source = self._converting
+        self._end_job()
+        self.import_finished.emit(f"Converted {source} into {installed}.")
+
+    def _on_not_converted(self, message: str) -> None:
+        self._end_job()
+        self.import_failed.emit(message)
+
+    def _end_job(self) -> None:
+        self._job, self._converting = None, None
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        for button in (self.ggml_button, self.ct2_button):
+            button.setEnabled(self._job is None)
+
+    def _open_file_dialog(self, title: str, mode: QFileDialog.FileMode) -> QFileDialog:
+        dialog = QFileDialog(self, title)
+        dialog.setFileMode(mode)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.file_dialog = dialog
+        return dialog
