@@ -20,6 +20,10 @@ JFK_REFERENCE = (
 )
 os.environ.setdefault("METAVIS_MODELS_DIR", str(REPO_ROOT / ".cache" / "models"))
 
+# Fixtures shared by the window tests (the qasync loop, main windows; timeline windows on the engine's
+# transcript): plugins reach every test module without an import that linters read as unused.
+pytest_plugins = ("tests.ui_helpers", "tests.timeline_fixtures")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """One QApplication for the whole run, made before any test.

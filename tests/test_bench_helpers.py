@@ -128,7 +128,10 @@ def _fake_whisper_json(path: Path) -> Path:
 
 def test_the_bench_dtw_rule_is_the_app_rule(tmp_path: Path) -> None:
     path = _fake_whisper_json(tmp_path / "fake.json")
-    app = [(w.text, w.start_ticks / 60000, w.end_ticks / 60000) for w in parse_whisper_cpp_json(path, WordTimingMode.DTW).words]
+    app = [
+        (w.text, w.start_ticks / 60000, w.end_ticks / 60000)
+        for w in parse_whisper_cpp_json(path, WordTimingMode.DTW).words
+    ]
     app_rule = DtwRule(spoken_only=True, end_ceiling="token", pause_edges="punctuation")
     bench = [(w.text, w.start_seconds, w.end_seconds) for w in app_rule(read_token_words(path))]
     assert [text for text, _, _ in bench] == ["Ask", "not,", "what", "you", "can."]
@@ -155,5 +158,10 @@ def test_experimental_rules(tmp_path: Path) -> None:
 
 def test_runs_are_interleaved_and_compared() -> None:
     names = ["bare", "bare-token", "pipeline"]
-    assert [interleaved_order(names, repetition)[0] for repetition in range(4)] == ["bare", "bare-token", "pipeline", "bare"]
+    assert [interleaved_order(names, repetition)[0] for repetition in range(4)] == [
+        "bare",
+        "bare-token",
+        "pipeline",
+        "bare",
+    ]
     assert overhead_row_values([2.0, 1.0, 3.0], [3.0, 2.5, 4.0]) == (2.0, 3.0, 1.5, 1.0)

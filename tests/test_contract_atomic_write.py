@@ -3,8 +3,15 @@ from pathlib import Path
 
 import pytest
 
-from metavis_gui.contract import WordDraft, WordRecord, WordRecordsInvalid, build_word_records, write_bytes_atomic, write_words_jsonl
-from metavis_gui.contract import atomic_write
+from metavis_gui.contract import (
+    WordDraft,
+    WordRecord,
+    WordRecordsInvalid,
+    atomic_write,
+    build_word_records,
+    write_bytes_atomic,
+    write_words_jsonl,
+)
 
 
 def test_writes_new_file_and_replaces_existing(tmp_path: Path) -> None:

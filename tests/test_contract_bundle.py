@@ -25,7 +25,10 @@ from metavis_gui.contract import (
 
 def _records() -> list[WordRecord]:
     return build_word_records(
-        [WordDraft(word="And", start_ticks=0, end_ticks=12000), WordDraft(word="so.", start_ticks=12000, end_ticks=30000)]
+        [
+            WordDraft(word="And", start_ticks=0, end_ticks=12000),
+            WordDraft(word="so.", start_ticks=12000, end_ticks=30000),
+        ]
     )
 
 
@@ -99,5 +102,7 @@ def test_word_count_must_match_the_words(tmp_path: Path) -> None:
 
 def test_missing_media_folder_is_reported_before_writing(tmp_path: Path) -> None:
     with pytest.raises(TranscriptBundleInvalid, match="does not exist"):
-        write_transcript_bundle(tmp_path / "out", _records(), _summary(), adjacent_captions_for=tmp_path / "gone" / "a.mp4")
+        write_transcript_bundle(
+            tmp_path / "out", _records(), _summary(), adjacent_captions_for=tmp_path / "gone" / "a.mp4"
+        )
     assert not (tmp_path / "out").exists()

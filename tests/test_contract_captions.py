@@ -18,7 +18,9 @@ SECOND = 60000
 
 def _words(*spans: tuple[str, float, float], speaker_label: str | None = None) -> list[WordRecord]:
     return build_word_records(
-        WordDraft(word=word, start_ticks=round(start * SECOND), end_ticks=round(end * SECOND), speaker_label=speaker_label)
+        WordDraft(
+            word=word, start_ticks=round(start * SECOND), end_ticks=round(end * SECOND), speaker_label=speaker_label
+        )
         for word, start, end in spans
     )
 
@@ -92,9 +94,7 @@ def test_webvtt_without_speaker_has_no_voice_tag_and_no_words_is_just_the_header
 
 def test_srt_is_numbered_with_comma_milliseconds() -> None:
     records = _words(("One.", 0.0, 0.5), ("Two", 3723.25, 3724.0))
-    assert render_srt(records) == (
-        "1\n00:00:00,000 --> 00:00:00,500\nOne.\n\n2\n01:02:03,250 --> 01:02:04,000\nTwo\n"
-    )
+    assert render_srt(records) == ("1\n00:00:00,000 --> 00:00:00,500\nOne.\n\n2\n01:02:03,250 --> 01:02:04,000\nTwo\n")
     labelled = _words(("Hi", 0.0, 0.5), speaker_label="T2")
     assert render_srt(labelled) == "1\n00:00:00,000 --> 00:00:00,500\nT2: Hi\n"
 

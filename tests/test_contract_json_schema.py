@@ -43,11 +43,21 @@ def test_sample_lines_validate_against_the_resource_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(_resource_schema())
     records = build_word_records(
-        [WordDraft(word="hi", start_ticks=0, end_ticks=60), WordDraft(word="yo", start_ticks=0, end_ticks=60, speaker_label="T1")]
+        [
+            WordDraft(word="hi", start_ticks=0, end_ticks=60),
+            WordDraft(word="yo", start_ticks=0, end_ticks=60, speaker_label="T1"),
+        ]
     )
     for line in serialize_word_records(records).decode("utf-8").splitlines():
         validator.validate(json.loads(line))
-    older = {"schema": "transcript.word.v1", "wordId": "w_0_1_1", "word": "a", "confidence": 1, "sourceTimeTicks": 0, "sourceTimeEndTicks": 1}
+    older = {
+        "schema": "transcript.word.v1",
+        "wordId": "w_0_1_1",
+        "word": "a",
+        "confidence": 1,
+        "sourceTimeTicks": 0,
+        "sourceTimeEndTicks": 1,
+    }
     validator.validate(older)
     assert not validator.is_valid({**older, "colour": "red"})
     assert not validator.is_valid({**older, "word": " a"})

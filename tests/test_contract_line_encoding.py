@@ -22,7 +22,7 @@ def test_lines_equal_json_dumps(confidence: float) -> None:
             segment_id=None if index % 2 else f"s_{index}",
             speaker_id="spk_0" if index % 3 == 0 else None,
             speaker_label="T1" if index % 3 == 0 else None,
-            clip_id="clip-\"1\"" if index % 4 == 0 else None,
+            clip_id='clip-"1"' if index % 4 == 0 else None,
             timeline_start_ticks=index * 600 + 7 if index % 4 == 0 else None,
             timeline_end_ticks=index * 600 + 9 if index % 4 == 0 else None,
         )
@@ -30,10 +30,7 @@ def test_lines_equal_json_dumps(confidence: float) -> None:
     ]
     records = build_word_records(drafts)
     expected = "".join(
-        json.dumps(
-            record.model_dump(by_alias=True), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
-        + "\n"
+        json.dumps(record.model_dump(by_alias=True), sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
         for record in records
     ).encode("utf-8")
     assert serialize_word_records(records) == expected

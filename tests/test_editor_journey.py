@@ -13,14 +13,8 @@ from metavis_gui.jobs.transcription_queue import JobStatus
 from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.timeline import open_timeline, open_timeline_windows
 from tests.conftest import JFK_WAV, copy_to
-from tests.test_timeline_ui_support import drag, lane_y, press_keys, pump, user_folders  # noqa: F401 (fixtures)
-from tests.ui_helpers import (  # noqa: F401 (fixtures)
-    drop_paths,
-    qasync_loop,
-    transcription_window,
-    wait_until,
-    window_factory,
-)
+from tests.timeline_fixtures import drag, lane_y, press_keys, pump
+from tests.ui_helpers import drop_paths, wait_until
 
 JOB_TIMEOUT_SECONDS = 120
 PLAYBACK_TIMEOUT_SECONDS = 10

@@ -17,16 +17,7 @@ from metavis_gui.timeline.boundary_refinement import (
 from metavis_gui.timeline.edit_commands import MoveWordEdge
 from metavis_gui.timeline.timing_checks import ProblemKind
 from tests.conftest import JFK_WAV
-from tests.test_timeline_ui_support import (  # noqa: F401 (fixtures)
-    generated_transcript,
-    open_window,
-    press_keys,
-    pump,
-    qasync_loop,
-    run,
-    transcript_copy,
-    user_folders,
-)
+from tests.timeline_fixtures import press_keys, pump, run
 from tests.ui_helpers import wait_until
 
 
@@ -64,7 +55,9 @@ def test_snapping_the_picked_edge_moves_it_to_the_speech_onset_and_undoes(
     assert window.document.undo_stack.undoText() == "snap to the audio"
 
 
-def test_refine_all_is_one_undo_step_and_matches_the_core(open_window, transcript_copy, qasync_loop, jfk_envelope) -> None:
+def test_refine_all_is_one_undo_step_and_matches_the_core(
+    open_window, transcript_copy, qasync_loop, jfk_envelope
+) -> None:
     window = open_window(transcript_copy)
     transcript = window.document.transcript
     before = transcript.to_word_records()

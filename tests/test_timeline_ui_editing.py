@@ -10,18 +10,7 @@ from PySide6.QtTest import QTest
 
 from metavis_gui.timeline.editable_word import EditableWord
 from metavis_gui.ui.timeline import TimelineWindow, timeline_undo_command
-from tests.test_timeline_ui_support import (  # noqa: F401 (fixtures)
-    drag,
-    generated_transcript,
-    lane_y,
-    open_window,
-    press_keys,
-    pump,
-    qasync_loop,
-    transcript_copy,
-    user_folders,
-    wave_y,
-)
+from tests.timeline_fixtures import drag, lane_y, press_keys, pump, wave_y
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
 
@@ -41,7 +30,9 @@ def zoom_on(window: TimelineWindow, start_ticks: int, end_ticks: int) -> None:
     window.view.update()
 
 
-def test_dragging_an_end_edge_moves_it_by_the_dragged_ticks_and_undo_puts_it_back(open_window, transcript_copy, qasync_loop) -> None:
+def test_dragging_an_end_edge_moves_it_by_the_dragged_ticks_and_undo_puts_it_back(
+    open_window, transcript_copy, qasync_loop
+) -> None:
     window = open_window(transcript_copy)
     transcript, scale = window.document.transcript, window.view.scale
     word = transcript[gap_index(window)]
@@ -93,7 +84,9 @@ def test_alt_drag_moves_the_shared_edge_of_two_touching_words(open_window, trans
     press_x = round(scale.x_of(left.end_ticks))
     release_x = press_x - 25
 
-    drag(window.view, QPoint(press_x, wave_y(window)), QPoint(release_x, wave_y(window)), Qt.KeyboardModifier.AltModifier)
+    drag(
+        window.view, QPoint(press_x, wave_y(window)), QPoint(release_x, wave_y(window)), Qt.KeyboardModifier.AltModifier
+    )
     pump(qasync_loop)
 
     delta = scale.tick_at(release_x) - scale.tick_at(press_x)

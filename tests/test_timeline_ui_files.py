@@ -17,21 +17,16 @@ from metavis_gui.contract import (
 )
 from metavis_gui.jobs.autosave import recovery_path_for
 from metavis_gui.timeline.edit_commands import MoveWordEdge, SetWordText
-from tests.test_timeline_ui_support import (  # noqa: F401 (fixtures)
-    generated_transcript,
-    open_window,
-    pump,
-    qasync_loop,
-    transcript_copy,
-    user_folders,
-)
+from tests.timeline_fixtures import pump
 from tests.ui_helpers import wait_until
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
 BUNDLE = (WORDS_FILE_NAME, SUMMARY_FILE_NAME, CAPTIONS_FILE_NAME)
 
 
-def test_opening_a_transcript_folder_finds_the_media_and_caches_the_waveform(open_window, transcript_copy, qasync_loop) -> None:
+def test_opening_a_transcript_folder_finds_the_media_and_caches_the_waveform(
+    open_window, transcript_copy, qasync_loop
+) -> None:
     window = open_window(transcript_copy)
     assert window.document.opened.media_path == transcript_copy.parent / "jfk.wav"
     assert window.peaks is not None and not window.audio.peaks_came_from_cache
@@ -51,7 +46,9 @@ def test_an_unedited_export_gives_the_bytes_that_were_opened(open_window, transc
         assert (tmp_path / "exported" / name).read_bytes() == (transcript_copy / name).read_bytes(), name
 
 
-def test_open_edit_save_export_srt_and_reopen_keeps_the_edits(open_window, transcript_copy, tmp_path, qasync_loop) -> None:
+def test_open_edit_save_export_srt_and_reopen_keeps_the_edits(
+    open_window, transcript_copy, tmp_path, qasync_loop
+) -> None:
     window = open_window(transcript_copy, wait_for_waveform=False)
     document = window.document
     first, second = document.transcript[0], document.transcript[1]
@@ -68,7 +65,11 @@ def test_open_edit_save_export_srt_and_reopen_keeps_the_edits(open_window, trans
 
     reopened = open_window(transcript_copy, wait_for_waveform=False)
     words = list(reopened.document.transcript)
-    assert (words[0].text, words[0].start_ticks, words[0].end_ticks) == ("Und", first.start_ticks - 6000, first.end_ticks)
+    assert (words[0].text, words[0].start_ticks, words[0].end_ticks) == (
+        "Und",
+        first.start_ticks - 6000,
+        first.end_ticks,
+    )
     assert (words[1].text, words[1].start_ticks) == (second.text, second.start_ticks)
     records = read_words_jsonl(transcript_copy / WORDS_FILE_NAME).records
     assert records[0].word_id == f"w_{first.start_ticks - 6000}_{first.end_ticks}_1"

@@ -13,7 +13,7 @@ from metavis_gui.jobs.timeline_files import OpenedTranscript
 from metavis_gui.timeline.edit_commands import DeleteWords, MoveWordEdge
 from metavis_gui.ui.timeline import TimelineWindow
 from metavis_gui.ui.timeline.timeline_painting import BACKGROUND, WordArrays
-from tests.test_timeline_ui_support import pump, qasync_loop, user_folders  # noqa: F401 (fixtures)
+from tests.timeline_fixtures import pump
 
 WORDS = 6000
 STRIDE = 36_000  # 600 ms a word: 300 ms of word, 300 ms of pause

@@ -9,16 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from tests.test_timeline_ui_support import (  # noqa: F401 (fixtures)
-    generated_transcript,
-    lane_y,
-    open_window,
-    press_keys,
-    pump,
-    qasync_loop,
-    transcript_copy,
-    user_folders,
-)
+from tests.timeline_fixtures import lane_y, press_keys, pump
 from tests.ui_helpers import record, wait_until
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
@@ -32,7 +23,9 @@ def test_a_click_on_a_word_seeks_the_player_to_its_start(open_window, transcript
     window.view.scale.fit(word.start_ticks, word.end_ticks, 1.0)
     middle = round(window.view.scale.x_of((word.start_ticks + word.end_ticks) / 2))
 
-    QTest.mouseClick(window.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(middle, lane_y(window)))
+    QTest.mouseClick(
+        window.view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(middle, lane_y(window))
+    )
     pump(qasync_loop, 0.2)
 
     assert window.document.selection.keys == (word.key,)
@@ -74,7 +67,9 @@ def test_playback_highlights_the_current_word_in_both_views_and_the_view_follows
     assert window.view.scale.start_ticks > first_start, "the view followed the playhead"
 
 
-def test_play_word_stops_at_its_end_and_500_ms_before_plays_up_to_its_start(open_window, transcript_copy, qasync_loop) -> None:
+def test_play_word_stops_at_its_end_and_500_ms_before_plays_up_to_its_start(
+    open_window, transcript_copy, qasync_loop
+) -> None:
     window = open_window(transcript_copy)
     word = window.document.transcript[3]
     window.document.selection.select_one(word.key)

@@ -24,14 +24,7 @@ from metavis_gui.jobs.autosave import pending_recoveries, recovery_path_for, wri
 from metavis_gui.timeline.edit_commands import SetWordText
 from metavis_gui.ui.timeline import TimelineWindow, offer_timeline_recovery
 from tests.conftest import REPO_ROOT
-from tests.test_timeline_ui_support import (  # noqa: F401 (fixtures)
-    generated_transcript,
-    open_window,
-    pump,
-    qasync_loop,
-    transcript_copy,
-    user_folders,
-)
+from tests.timeline_fixtures import pump
 from tests.ui_helpers import wait_until
 
 pytestmark = pytest.mark.usefixtures("engine_ready")

@@ -8,14 +8,6 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from metavis_gui.ui.timeline.timeline_painting import SELECTED_FILL, WAVEFORM
-from tests.test_timeline_ui_support import (  # noqa: F401 (fixtures)
-    generated_transcript,
-    open_window,
-    pump,
-    qasync_loop,
-    transcript_copy,
-    user_folders,
-)
 from tests.ui_helpers import save_screenshot
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
@@ -46,7 +38,9 @@ def test_screenshots_of_the_timeline_at_two_zoom_levels_with_a_selected_word(
         view_top = window.view.mapTo(window, window.view.rect().topLeft()).y()
         lane = window.view.word_lane()
         lane_rows = range(view_top + round(lane.top()) + 3, view_top + round(lane.bottom()) - 3, 4)
-        wave_rows = range(view_top + round(window.view.wave_area().top()), view_top + round(window.view.wave_area().bottom()), 6)
+        wave_rows = range(
+            view_top + round(window.view.wave_area().top()), view_top + round(window.view.wave_area().bottom()), 6
+        )
         assert colour_count(image, SELECTED_FILL, lane_rows) > 10, f"{path.name}: the selected word shows"
         assert colour_count(image, WAVEFORM, wave_rows) > 100, f"{path.name}: the waveform shows"
     assert window.view.scale.ticks_per_pixel < window.view.scale.max_ticks_per_pixel / 3

@@ -8,14 +8,7 @@ import pytest
 
 from metavis_gui.contract import WORDS_FILE_NAME, read_words_jsonl, write_words_jsonl
 from metavis_gui.timeline.edit_commands import SetWordText
-from tests.test_timeline_ui_support import (  # noqa: F401 (fixtures)
-    generated_transcript,
-    open_window,
-    pump,
-    qasync_loop,
-    transcript_copy,
-    user_folders,
-)
+from tests.timeline_fixtures import pump
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
 

@@ -14,7 +14,7 @@ from metavis_gui.jobs.transcription_queue import (
     transcript_folder_for,
 )
 from metavis_gui.jobs.transcription_request import JobProgress, JobStage
-from tests.ui_helpers import qasync_loop, record, wait_until  # noqa: F401
+from tests.ui_helpers import record, wait_until
 
 
 def test_transcripts_go_next_to_the_media_or_into_the_chosen_folder(tmp_path: Path) -> None:

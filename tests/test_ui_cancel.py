@@ -12,14 +12,7 @@ from metavis_gui.jobs.transcription_queue import JobStatus
 from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.queue_table_model import STATUS_COLUMN
 from tests.conftest import JFK_WAV, copy_to
-from tests.ui_helpers import (  # noqa: F401
-    qasync_loop,
-    record,
-    save_screenshot,
-    transcription_window,
-    wait_until,
-    window_factory,
-)
+from tests.ui_helpers import record, save_screenshot, wait_until
 
 pytestmark = [
     pytest.mark.usefixtures("engine_ready"),
@@ -71,7 +64,9 @@ def test_cancel_during_transcription_kills_the_engine_and_leaves_nothing(
     assert long_job is not None
     wait_until(
         qasync_loop,
-        lambda: long_job.status is JobStatus.TRANSCRIBING and bool(pids()) and "whisper-cli" in command_line(pids()[-1]),
+        lambda: (
+            long_job.status is JobStatus.TRANSCRIBING and bool(pids()) and "whisper-cli" in command_line(pids()[-1])
+        ),
         60,
         "whisper-cli starts on the long file",
     )

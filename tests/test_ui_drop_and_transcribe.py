@@ -15,19 +15,10 @@ from metavis_gui.contract import (
 )
 from metavis_gui.jobs.transcription_queue import JobStatus
 from metavis_gui.ui.main_window import MainWindow
-from metavis_gui.ui.timeline import open_timeline_windows
 from metavis_gui.ui.queue_table_model import FILE_COLUMN, PROGRESS_COLUMN, STATUS_COLUMN
+from metavis_gui.ui.timeline import open_timeline_windows
 from tests.conftest import JFK_WAV, copy_to
-from tests.ui_helpers import (  # noqa: F401 (fixtures)
-    drop_paths,
-    drop_urls,
-    qasync_loop,
-    record,
-    save_screenshot,
-    transcription_window,
-    wait_until,
-    window_factory,
-)
+from tests.ui_helpers import drop_paths, drop_urls, record, save_screenshot, wait_until
 
 JOB_TIMEOUT_SECONDS = 120
 

@@ -21,7 +21,6 @@ from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
 from metavis_gui.models.model_store import store_dir
 from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
-from tests.ui_helpers import qasync_loop, transcription_window, window_factory  # noqa: F401
 
 
 def fake_whisper_cli(folder: Path, coreml: bool) -> Path:

@@ -13,13 +13,7 @@ from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.queue_table_model import STATUS_COLUMN
 from tests.conftest import JFK_WAV, copy_to
 from tests.fault_injection.fake_engines import write_fake_engine
-from tests.ui_helpers import (  # noqa: F401
-    qasync_loop,
-    save_screenshot,
-    transcription_window,
-    wait_until,
-    window_factory,
-)
+from tests.ui_helpers import save_screenshot, wait_until
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
 JOB_TIMEOUT_SECONDS = 120

@@ -1,7 +1,5 @@
 """The model manager dialog against an HTTP server started here on 127.0.0.1 serving the real tiny.en model."""
 
-# ruff: noqa: F811 - pytest fixtures imported by name are redefined as parameters
-
 from __future__ import annotations
 
 import socket
@@ -24,7 +22,7 @@ from metavis_gui.models.model_catalog import (
 from metavis_gui.ui.model_manager_dialog import PROGRESS_STEPS, ModelManagerDialog
 from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
 from tests.model_server import MODEL_FILE, ModelServer, sha1
-from tests.ui_helpers import qasync_loop, record, run_loop_for, wait_until  # noqa: F401
+from tests.ui_helpers import record, run_loop_for, wait_until
 
 DOWNLOAD_TIMEOUT = 30.0
 pytestmark = pytest.mark.usefixtures("direct_connections")
@@ -153,6 +151,7 @@ def test_panel_button_opens_manager_and_an_import_refreshes_the_model_picker(
     panel = TranscriptionOptionsPanel()
     panel.show()
     try:
+
         def picker_label() -> str:
             return panel.model_combo.itemText(panel.model_combo.findData("tiny.en"))
 

@@ -10,7 +10,6 @@ from metavis_gui.jobs.transcription_queue import JobStatus
 from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.queue_table_model import FILE_COLUMN, STATUS_COLUMN
 from tests.conftest import JFK_WAV, copy_to
-from tests.ui_helpers import qasync_loop, transcription_window, window_factory  # noqa: F401
 
 
 def column(window: MainWindow, index: int) -> list[str]:

@@ -11,12 +11,7 @@ from PySide6.QtCore import QSettings
 from metavis_gui.engines.engine_availability import OFFERED_MODEL_NAMES
 from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.window_settings import LANGUAGE_KEY, MODEL_KEY
-from tests.ui_helpers import (  # noqa: F401
-    qasync_loop,
-    run_loop_for,
-    transcription_window,
-    window_factory,
-)
+from tests.ui_helpers import run_loop_for
 
 
 @pytest.fixture

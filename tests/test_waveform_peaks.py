@@ -45,7 +45,10 @@ def test_every_level_holds_the_exact_extremes_of_its_bins() -> None:
         size = peaks.bin_samples(level)
         for index in (0, 1, len(peaks.minima[level]) // 2, len(peaks.minima[level]) - 1):
             chunk = samples[index * size : (index + 1) * size]
-            assert peaks.minima[level][index] == chunk.min() and peaks.maxima[level][index] == chunk.max(), (level, index)
+            assert peaks.minima[level][index] == chunk.min() and peaks.maxima[level][index] == chunk.max(), (
+                level,
+                index,
+            )
 
 
 @pytest.mark.parametrize("samples_per_pixel", [3.7, 64.0, 250.0, 1000.0, 9999.5])

@@ -186,7 +186,9 @@ def test_binary_description_is_frozen() -> None:
 def test_engine_failed_keeps_exit_code_and_stderr() -> None:
     failure = EngineFailed("whisper-cli could not read the audio.", exit_code=0, stderr_tail="error: failed to read")
     assert (str(failure), failure.exit_code, failure.stderr_tail) == (
-        "whisper-cli could not read the audio.", 0, "error: failed to read",
+        "whisper-cli could not read the audio.",
+        0,
+        "error: failed to read",
     )
 
 
@@ -201,7 +203,9 @@ def add_file(archive: tarfile.TarFile, name: str, text: str = "") -> None:
 
 
 def whisper_cmake_lists(version: str) -> str:
-    return f'cmake_minimum_required(VERSION 3.5)\nproject("whisper.cpp" C CXX)\nproject("whisper.cpp" VERSION {version})\n'
+    return (
+        f'cmake_minimum_required(VERSION 3.5)\nproject("whisper.cpp" C CXX)\nproject("whisper.cpp" VERSION {version})\n'
+    )
 
 
 @pytest.mark.parametrize(

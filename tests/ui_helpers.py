@@ -28,7 +28,6 @@ TEST_ORGANIZATION = "MetaVisTests"
 TEST_APPLICATION = "MetaVis Transcribe UI tests"
 
 
-
 @pytest.fixture
 def qasync_loop(qapp: QApplication, tmp_path: Path) -> Iterator[qasync.QEventLoop]:
     """A qasync loop on pytest-qt's QApplication, with settings kept away from the user's own."""
