@@ -61,11 +61,11 @@ import tarfile
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from whisper_cpp_patches import apply_patches, patch_set_id  # noqa: E402
+from whisper_cpp_patches import apply_patches, patch_set_id
 
 PINNED_VERSION = "1.8.5"
 PYWHISPERCPP_REQUIREMENT = "pywhispercpp==1.5.1"
@@ -493,7 +493,7 @@ def build(source: Path | None, force: bool, jobs: int, native: bool) -> Path:
         "source": source_description,
         "compiler": compiler_description(tools["CXX"]),
         "cmake_version": tools["cmake_version"],
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": build_seconds,
     }
     install(binary, root / "LICENSE", manifest, install_dir)

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 os.environ.setdefault("QT_API", "pyside6")
 
-import qasync  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QTimer  # noqa: E402
+import qasync
+from PySide6.QtCore import QCoreApplication, QTimer
 
 ResultType = TypeVar("ResultType")
 

@@ -15,12 +15,12 @@ class TranscriptWord(BaseModel):
     segment_index: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
-    def _end_not_before_start(self) -> "TranscriptWord":
+    def _end_not_before_start(self) -> TranscriptWord:
         if self.end_ticks < self.start_ticks:
             raise ValueError(f"word {self.text!r} ends ({self.end_ticks}) before it starts ({self.start_ticks})")
         return self
 
-    def shifted(self, offset_ticks: int) -> "TranscriptWord":
+    def shifted(self, offset_ticks: int) -> TranscriptWord:
         return self.model_copy(
             update={"start_ticks": self.start_ticks + offset_ticks, "end_ticks": self.end_ticks + offset_ticks}
         )
@@ -32,13 +32,13 @@ class Transcript(BaseModel):
     words: tuple[TranscriptWord, ...] = ()
     language: str | None = None
 
-    def shifted(self, offset_ticks: int) -> "Transcript":
+    def shifted(self, offset_ticks: int) -> Transcript:
         """Times moved by offset_ticks, so they refer to the whole source file when only a part was transcribed."""
         if offset_ticks == 0:
             return self
         return self.model_copy(update={"words": tuple(word.shifted(offset_ticks) for word in self.words)})
 
-    def clipped_to(self, duration_ticks: int) -> "Transcript":
+    def clipped_to(self, duration_ticks: int) -> Transcript:
         """Engines pad the last window; no word may end after the media does."""
         clipped = tuple(
             word.model_copy(

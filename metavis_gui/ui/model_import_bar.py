@@ -11,9 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
+from metavis_gui.jobs.ct2_import_job import Ct2ImportJob
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.ggml_import import import_ggml_model
-from metavis_gui.jobs.ct2_import_job import Ct2ImportJob
 
 
 class WhisperCppImportBar(QWidget):
