@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from metavis_gui import app_paths
 from metavis_gui.media.errors import MediaNotFound, MediaToolMissing, MediaUnreadable, NoAudioStream
 
 
@@ -25,8 +28,19 @@ class MediaInfo(BaseModel):
     channels: int | None = None
 
 
-def find_media_tool(name: str) -> str:
-    found = shutil.which(name)
+# Where packaging/metavis_transcribe.spec puts ffmpeg and ffprobe inside the frozen app.
+BUNDLED_MEDIA_TOOLS_FOLDER = "ffmpeg"
+
+
+def find_media_tool(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """ffmpeg or ffprobe: the frozen app's own copy (``<bundle>/ffmpeg/NAME``) first, then ``PATH``."""
+    bundle = app_paths.bundled_resources_dir()
+    if bundle is not None:
+        bundled = bundle / BUNDLED_MEDIA_TOOLS_FOLDER / name
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
+    environ = os.environ if environ is None else environ
+    found = shutil.which(name, path=environ.get("PATH", os.defpath))
     if found is None:
         raise MediaToolMissing(name)
     return found
