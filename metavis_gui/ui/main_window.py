@@ -6,11 +6,10 @@ import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from metavis_gui.contract import WORDS_FILE_NAME, ContractError, read_words_jsonl
 from metavis_gui.jobs.transcription_queue import JobStatus, QueuedJob, TranscriptionQueue
 from metavis_gui.ui import window_settings as keys
+from metavis_gui.ui.desktop_open import show_folder
 from metavis_gui.ui.job_details_panel import JobDetailsPanel
 from metavis_gui.ui.media_drop_zone import MediaDropZone, accept_if_files, dropped_locations
 from metavis_gui.ui.media_selection import FILE_DIALOG_FILTER, describe_refusal, select_media
@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def open_output_folder(self, folder: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not show_folder(folder):
+            self.statusBar().showMessage(f"Could not open a file manager on {folder}", 8000)
 
     def cancel_selected(self) -> None:
         for job_id in self.queue_view.selected_job_ids():
