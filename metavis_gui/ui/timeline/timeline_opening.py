@@ -9,14 +9,17 @@ import datetime
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from metavis_gui.contract import ContractError
 from metavis_gui.jobs.autosave import Recovery, pending_recoveries, remove_recovery
 from metavis_gui.jobs.timeline_files import OpenedTranscript, open_transcript
+from metavis_gui.ui.timeline.long_lived_objects import release_long_lived_objects, settle_long_lived_objects
 from metavis_gui.ui.timeline.timeline_window import TimelineWindow
 
 _open_windows: set[TimelineWindow] = set()
+SETTLE_AFTER_CLOSE_MS = 2_000
 
 
 def open_timeline(words_path: Path, media_path: Path | None = None, show: bool = True) -> TimelineWindow:
@@ -100,9 +103,17 @@ def open_timeline_windows() -> list[TimelineWindow]:
 
 def _show(window: TimelineWindow, show: bool, ask_for_media: bool) -> TimelineWindow:
     _open_windows.add(window)
-    window.closed.connect(lambda: _open_windows.discard(window))
+    window.closed.connect(lambda: _forget(window))
+    settle_long_lived_objects()
     if show:
         window.show()
         if ask_for_media:
             window.files.ask_for_media()
     return window
+
+
+def _forget(window: TimelineWindow) -> None:
+    _open_windows.discard(window)
+    release_long_lived_objects()
+    if _open_windows:  # after the closed window is gone, so its cycles are not frozen with the others
+        QTimer.singleShot(SETTLE_AFTER_CLOSE_MS, settle_long_lived_objects)
