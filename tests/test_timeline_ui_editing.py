@@ -21,6 +21,15 @@ def gap_index(window: TimelineWindow) -> int:
     return next(i for i in range(len(transcript) - 1) if transcript[i + 1].start_ticks > transcript[i].end_ticks)
 
 
+def open_with_gap_word_selected(open_window, transcript_copy: Path) -> tuple[TimelineWindow, EditableWord]:
+    """A window with a word that has a pause after it selected, and the keyboard on the timeline."""
+    window = open_window(transcript_copy)
+    word = window.document.transcript[gap_index(window)]
+    window.document.selection.select_one(word.key)
+    window.view.setFocus()
+    return window, word
+
+
 def span_of(word: EditableWord) -> tuple[int, int]:
     return word.start_ticks, word.end_ticks
 
@@ -115,11 +124,8 @@ def test_dragging_a_word_body_moves_the_whole_word(open_window, transcript_copy,
 def test_keyboard_nudges_the_picked_edge_by_the_chosen_step_and_undo_redo_keys_work(
     open_window, transcript_copy, qasync_loop
 ) -> None:
-    window = open_window(transcript_copy)
+    window, word = open_with_gap_word_selected(open_window, transcript_copy)
     transcript = window.document.transcript
-    word = transcript[gap_index(window)]
-    window.document.selection.select_one(word.key)
-    window.view.setFocus()
     press_keys(window, Qt.Key.Key_BracketRight)  # pick the end edge
     assert window.document.selection.edge == "end"
 
@@ -150,11 +156,8 @@ def test_keyboard_nudges_the_picked_edge_by_the_chosen_step_and_undo_redo_keys_w
 def test_nudges_after_a_pause_or_on_another_edge_are_separate_undo_steps(
     open_window, transcript_copy, qasync_loop, monkeypatch
 ) -> None:
-    window = open_window(transcript_copy)
+    window, word = open_with_gap_word_selected(open_window, transcript_copy)
     transcript = window.document.transcript
-    word = transcript[gap_index(window)]
-    window.document.selection.select_one(word.key)
-    window.view.setFocus()
     clock = [1000.0]
     monkeypatch.setattr(timeline_undo_command.time, "monotonic", lambda: clock[0])
 
