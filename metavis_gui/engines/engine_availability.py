@@ -100,12 +100,8 @@ def _describe_python_engine(name: str, runtime_distribution: str, runtime_label:
     return EngineAvailability(name=name, available=True, details=details, notes=_PYTHON_ENGINE_NOTES.get(name, ()))
 
 
-_PYTHON_ENGINE_NOTES = {
-    "openai-whisper": (
-        "Progress moves once per 30 s of audio and the text appears when the job ends: the whisper "
-        "command prints its progress bar or its segments, never both.",
-    ),
-}
+_WINDOW_NOTE = "Progress and text arrive once per 30 s window of audio, as each window is decoded."
+_PYTHON_ENGINE_NOTES = {"openai-whisper": (_WINDOW_NOTE,), "faster-whisper": (_WINDOW_NOTE,)}
 
 
 def _installed_version(distribution: str) -> str | None:

@@ -1,8 +1,9 @@
 """faster-whisper, run by our runner module in a child process: its argv, progress, live text and failures.
 
-The runner (`metavis_gui.engines.faster_whisper_runner`) prints progress and segments in whisper-cli's
-formats, so those lines are parsed by the whisper.cpp adapter's parsers, and writes openai-whisper's JSON
-shape, parsed by the shared segment parser. Models are CTranslate2 folders: the shipped tiny.en loads as is.
+The runner (`metavis_gui.engines.faster_whisper_runner`) speaks our runners' line protocol
+(`runner_protocol`): progress and segments in whisper-cli's formats, parsed by the whisper.cpp adapter's
+parsers, and openai-whisper's JSON shape, parsed by the shared segment parser. Models are CTranslate2
+folders: the shipped tiny.en loads as is.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from metavis_gui.engines import faster_whisper_runner as runner
 from metavis_gui.engines.engine_command import EngineCommand, TranscriptionSettings
 from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing, stderr_tail
 from metavis_gui.engines.python_engine import PythonEngine, parse_segments_json
+from metavis_gui.engines.runner_protocol import (
+    EXIT_AUDIO_FAILED,
+    EXIT_MODEL_FAILED,
+    EXIT_NOT_INSTALLED,
+    EXIT_TRANSCRIPTION_FAILED,
+    EXIT_USAGE,
+    reported_error,
+)
 from metavis_gui.engines.stall_timeouts import python_engine_stall_timeout
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
 from metavis_gui.models.ct2_model_reader import CONFIG_FILE_NAME, MODEL_FILE_NAME, read_ct2_whisper_model
@@ -79,26 +88,26 @@ class FasterWhisperAdapter:
         weight_bytes = weights.stat().st_size if weights.is_file() else None
         return python_engine_stall_timeout(self.model_id(model_path), weight_bytes)
 
-    # The runner prints whisper-cli's progress and segment lines.
+    # The runner prints whisper-cli's progress and segment lines (runner_protocol).
     progress_fraction = staticmethod(WhisperCppAdapter.progress_fraction)
     live_segment = staticmethod(WhisperCppAdapter.live_segment)
 
     def read_result(self, command: EngineCommand, exit_code: int, stderr: str) -> Transcript:
-        error_line = _error_line(stderr)
+        error_line = reported_error(stderr)
         if exit_code == 0 and command.output_path.is_file():
             return parse_segments_json(command.output_path, ENGINE_NAME)
-        if exit_code == runner.EXIT_MODEL_FAILED:
+        if exit_code == EXIT_MODEL_FAILED:
             raise ModelCorrupt(
                 f"faster-whisper could not load its model: {error_line}. "
                 "Check that the folder is a complete CTranslate2 Whisper model (model.bin, config.json, "
                 "tokenizer.json), or download it again."
             )
-        if exit_code == runner.EXIT_NOT_INSTALLED:
+        if exit_code == EXIT_NOT_INSTALLED:
             raise EngineNotFound(f"faster-whisper cannot start: {error_line}. Install it with: {INSTALL_HINT}")
         meaning = {
-            runner.EXIT_AUDIO_FAILED: "faster-whisper could not read the audio",
-            runner.EXIT_TRANSCRIPTION_FAILED: "faster-whisper failed while transcribing",
-            runner.EXIT_USAGE: "faster-whisper's runner refused its arguments",
+            EXIT_AUDIO_FAILED: "faster-whisper could not read the audio",
+            EXIT_TRANSCRIPTION_FAILED: "faster-whisper failed while transcribing",
+            EXIT_USAGE: "faster-whisper's runner refused its arguments",
             0: "faster-whisper produced no transcript",
         }.get(exit_code, f"faster-whisper failed (exit code {exit_code})")
         raise EngineFailed(
@@ -144,10 +153,3 @@ def resolve_faster_whisper_model(name_or_path: str, models_dir: Path | None = No
     else:
         advice = f"Give a CTranslate2 model folder, or one of: {', '.join(WHISPER_MODEL_NAMES)}."
     raise ModelMissing(f"The faster-whisper model '{name_or_path}' is not installed (looked for {stored}). {advice}")
-
-
-def _error_line(stderr: str) -> str:
-    for line in reversed(stderr.splitlines()):
-        if line.startswith("error: "):
-            return line.removeprefix("error: ").strip()
-    return ""

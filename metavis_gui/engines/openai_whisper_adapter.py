@@ -1,28 +1,44 @@
-"""openai-whisper's `whisper` command line: its argv, its tqdm progress bar, its JSON, and its failures.
+"""openai-whisper, run by our runner module in a child process: its argv, progress, live text and failures.
 
-It runs as `<this python> -m whisper AUDIO --word_timestamps True --output_format json ...` and writes
-`<output dir>/<audio stem>.json`. With `--verbose False` it draws a tqdm bar on stderr that counts mel
-frames (100 a second); with `--verbose True` it prints segments instead and no bar, never both: progress wins,
-so this engine shows no live text. It exits 0 when a file fails (it prints the traceback and goes on to the
-next file), so success means the JSON exists. It decodes audio with an `ffmpeg` child of its own; killing
-whisper closes that pipe, so ffmpeg ends too.
+The runner (`metavis_gui.engines.openai_whisper_runner`) calls whisper.transcribe() as openai-whisper's own
+`whisper` command does, and speaks our runners' line protocol (`runner_protocol`): progress per 30 s window
+and each segment as it is decoded, in whisper-cli's formats, parsed by the whisper.cpp adapter's parsers;
+openai-whisper's JSON, parsed by the shared segment parser. The `whisper` command itself could show its
+progress bar or its segments, never both. Audio is read by an `ffmpeg` child of the runner, which ends
+when the runner is killed.
 
 A checkpoint loaded by path gets openai-whisper's default alignment heads (the last half of the decoder
-layers); the published checkpoints, loaded by name from `--model_dir`, get their tuned heads and better word
+layers); the published checkpoints, loaded by name from their folder, get their tuned heads and better word
 times. So a store file that is byte for byte the published one is passed by name.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 import shutil
 from pathlib import Path
 
-from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
-from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing, stderr_tail
+from metavis_gui.engines import openai_whisper_runner as runner
+from metavis_gui.engines.engine_command import EngineCommand, TranscriptionSettings
+from metavis_gui.engines.errors import (
+    EngineError,
+    EngineFailed,
+    EngineNotFound,
+    ModelCorrupt,
+    ModelMissing,
+    stderr_tail,
+)
 from metavis_gui.engines.python_engine import PythonEngine, last_exception_line, parse_segments_json
+from metavis_gui.engines.runner_protocol import (
+    EXIT_AUDIO_FAILED,
+    EXIT_MODEL_FAILED,
+    EXIT_NOT_INSTALLED,
+    EXIT_TRANSCRIPTION_FAILED,
+    EXIT_USAGE,
+    reported_error,
+)
 from metavis_gui.engines.stall_timeouts import python_engine_stall_timeout
+from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
 from metavis_gui.models.ct2_to_openai_whisper import (
     CHECKPOINT_SUFFIX,
     INSTALL_COMMAND,
@@ -39,9 +55,8 @@ PINNED_VERSION = "20250625"
 INSTALL_HINT = (
     f"pip install --no-deps openai-whisper=={PINNED_VERSION} and pip install -e '.[engines]' (scripts/setup does both)"
 )
-OUTPUT_FOLDER_NAME = "openai-whisper-output"
-# tqdm: " 45%|████▌     | 500/1100 [00:01<00:01, 400.00frames/s]"
-_PROGRESS_PATTERN = re.compile(r"\|\s*(\d+)/(\d+)\s*\[")
+RUNNER_MODULE = runner.__name__
+OUTPUT_FILE_NAME = "openai-whisper-output.json"
 
 
 class OpenAIWhisperAdapter:
@@ -65,43 +80,31 @@ class OpenAIWhisperAdapter:
         model_path = settings.model_path
         if not model_path.is_file():
             raise ModelMissing(f"{model_path}: no such openai-whisper model file.")
-        output_folder = output_dir / OUTPUT_FOLDER_NAME
         name = self.model_id(model_path)
         if _is_published_checkpoint(model_path, name):
-            model_arguments = ["--model", name, "--model_dir", str(model_path.parent)]
+            model_arguments = ["--model", name, "--model-dir", str(model_path.parent)]
         else:
             model_arguments = ["--model", str(model_path)]
         # English-only models ignore any other language but would report it as the transcript's language.
         language = "en" if name.endswith(".en") else settings.language
-        arguments = [
-            "-m", "whisper", str(settings.audio_path), *model_arguments,
-            "--output_format", "json", "--output_dir", str(output_folder),
-            "--word_timestamps", "True", "--verbose", "False", "--task", "transcribe",
-            "--fp16", str(self.fp16), "--threads", str(max(1, settings.threads)),
-        ]  # fmt: skip
-        if language:
-            arguments += ["--language", language]
-        return EngineCommand(
-            program=self.engine.python,
-            arguments=tuple(arguments),
-            output_path=output_folder / f"{settings.audio_path.stem}.json",
-        )
+        output_path = output_dir / OUTPUT_FILE_NAME
+        arguments = (
+            "-m", RUNNER_MODULE, *model_arguments,
+            "--audio", str(settings.audio_path),
+            "--output", str(output_path),
+            "--language", language or "auto",
+            "--threads", str(max(1, settings.threads)),
+            "--fp16" if self.fp16 else "--no-fp16",
+        )  # fmt: skip
+        return EngineCommand(program=self.engine.python, arguments=arguments, output_path=output_path)
 
     def stall_timeout_seconds(self, model_path: Path) -> float:
         weight_bytes = model_path.stat().st_size if model_path.is_file() else None
         return python_engine_stall_timeout(self.model_id(model_path), weight_bytes)
 
-    @staticmethod
-    def progress_fraction(stderr_line: str) -> float | None:
-        match = _PROGRESS_PATTERN.search(stderr_line)
-        if match is None:
-            return None
-        done, total = int(match.group(1)), int(match.group(2))
-        return min(1.0, done / total) if total > 0 else None
-
-    @staticmethod
-    def live_segment(stdout_line: str) -> LiveSegment | None:
-        return None
+    # The runner prints whisper-cli's progress and segment lines (runner_protocol).
+    progress_fraction = staticmethod(WhisperCppAdapter.progress_fraction)
+    live_segment = staticmethod(WhisperCppAdapter.live_segment)
 
     def read_result(self, command: EngineCommand, exit_code: int, stderr: str) -> Transcript:
         """The transcript, or the failure; exit code 0 with no JSON is a failure too."""
@@ -142,40 +145,31 @@ def _is_published_checkpoint(path: Path, name: str) -> bool:
     return _published_checkpoint_cached(path.resolve(), name, status.st_size, status.st_mtime_ns)
 
 
-def _failure(command: EngineCommand, exit_code: int, stderr: str) -> Exception:
-    error_line = last_exception_line(stderr)
+def _failure(command: EngineCommand, exit_code: int, stderr: str) -> EngineError:
+    reason = reported_error(stderr) or last_exception_line(stderr)
     tail = stderr_tail(stderr)
-    model = _argument_after(command, "--model")
-    if "No module named" in error_line:
-        return EngineNotFound(f"openai-whisper cannot start: {error_line}. Install it with: {INSTALL_HINT}")
-    if "No such file or directory: 'ffmpeg'" in stderr:
-        return EngineNotFound("openai-whisper reads audio through FFmpeg, and no ffmpeg is on PATH. Install FFmpeg.")
-    if "in load_model" in stderr:
+    if exit_code == EXIT_NOT_INSTALLED or "No module named" in reason:
+        return EngineNotFound(f"openai-whisper cannot start: {reason}. Install it with: {INSTALL_HINT}")
+    if exit_code == EXIT_MODEL_FAILED:
         return ModelCorrupt(
-            f"openai-whisper could not load the model {model}: it is corrupt, truncated or not an openai-whisper "
-            f"checkpoint. Download or convert it again. ({error_line or f'exit code {exit_code}'})"
+            f"openai-whisper could not load the model {_argument_after(command, '--model')}: it is corrupt, "
+            f"truncated or not an openai-whisper checkpoint. Download or convert it again. ({reason})"
         )
-    if "Failed to load audio" in stderr:
-        reason = _last_line(stderr)
+    if exit_code == EXIT_AUDIO_FAILED and "No such file or directory: 'ffmpeg'" in reason:
+        return EngineNotFound("openai-whisper reads audio through FFmpeg, and no ffmpeg is on PATH. Install FFmpeg.")
+    if exit_code == EXIT_USAGE and "usage:" in stderr:
         return EngineFailed(
-            f"openai-whisper could not read the audio it was given ({reason}).", exit_code=exit_code, stderr_tail=tail
-        )
-    if exit_code == 2 and "usage:" in stderr:
-        return EngineFailed(
-            f"openai-whisper refused its arguments: {_last_line(stderr)}. "
+            f"openai-whisper's runner refused its arguments: {_last_line(stderr)}. "
             f"Is openai-whisper {PINNED_VERSION} installed?",
             exit_code=exit_code,
             stderr_tail=tail,
         )
-    if exit_code == 0:
-        return EngineFailed(
-            f"openai-whisper produced no transcript: {error_line or 'it wrote no output file'}.",
-            exit_code=exit_code,
-            stderr_tail=tail,
-        )
-    return EngineFailed(
-        f"openai-whisper failed (exit code {exit_code}). {error_line}".strip(), exit_code=exit_code, stderr_tail=tail
-    )
+    meaning = {
+        EXIT_AUDIO_FAILED: "openai-whisper could not read the audio it was given",
+        EXIT_TRANSCRIPTION_FAILED: "openai-whisper failed while transcribing",
+        0: "openai-whisper produced no transcript",
+    }.get(exit_code, f"openai-whisper failed (exit code {exit_code})")
+    return EngineFailed(f"{meaning}: {reason or 'it wrote no output file'}.", exit_code=exit_code, stderr_tail=tail)
 
 
 def _argument_after(command: EngineCommand, flag: str) -> str:

@@ -1,10 +1,11 @@
 """What the Python engines (openai-whisper, faster-whisper) share: the interpreter that runs them,
 their segment JSON, and how to read a Python traceback on their stderr.
 
-Both run as `python -m ...` children of this app's own interpreter, so they are installed where the app
-is. Neither package is imported here: `importlib.metadata` and `find_spec` only look at the files.
+Both run as our runner modules (`python -m metavis_gui.engines.<engine>_runner`, speaking
+`runner_protocol`) in children of this app's own interpreter, so they are installed where the app is.
+Neither package is imported here: `importlib.metadata` and `find_spec` only look at the files.
 The JSON shape is openai-whisper's (`{language, segments: [{start, end, text, words: [{word, start, end,
-probability}]}]}`, seconds); our faster-whisper runner writes the same shape, so one parser serves both.
+probability}]}]}`, seconds); both runners write it, so one parser serves both.
 """
 
 from __future__ import annotations
