@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from metavis_gui.jobs.event_loop import python_signal_heartbeat
+    from metavis_gui.jobs.gui_thread_garbage_collection import GuiThreadGarbageCollector
     from metavis_gui.ui.main_window import MainWindow
     from metavis_gui.ui.timeline import offer_timeline_recovery
     from metavis_gui.ui.window_settings import APPLICATION_NAME, ORGANIZATION_NAME
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         application.setWindowIcon(application_icon())
     # The loop ends when the window's future is done, after the queue has stopped its engine.
     application.setQuitOnLastWindowClosed(False)  # type: ignore[attr-defined]
+    garbage_collector = GuiThreadGarbageCollector(application)  # worker threads never delete Qt objects
     loop = qasync.QEventLoop(application)
     asyncio.set_event_loop(loop)
     window = MainWindow()
@@ -86,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         loop.run_until_complete(window.queue.stop())
     finally:
         heartbeat.stop()
+        garbage_collector.stop()
         signal.signal(signal.SIGINT, previous_handler)
         asyncio.set_event_loop(None)
         loop.close()

@@ -35,6 +35,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if QApplication.instance() is None:
         config._metavis_application = QApplication(["metavis-transcribe-tests"])  # type: ignore[attr-defined]
+    # As in the app: cyclic garbage is collected on this thread only, never in a download or
+    # conversion worker, where deleting a collected dialog crashes Qt later.
+    from metavis_gui.jobs.gui_thread_garbage_collection import GuiThreadGarbageCollector
+
+    config._metavis_garbage_collector = GuiThreadGarbageCollector()  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Tests that never run the event loop still get their cycles collected, on this thread, between tests."""
+    item.config._metavis_garbage_collector.collect_due_generations()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
