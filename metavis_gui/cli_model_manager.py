@@ -1,5 +1,8 @@
 """`metavis-transcribe models available | download | delete | import-ggml`: the model manager, headless.
 
+`--engine whisper.cpp | openai-whisper | faster-whisper` picks the engine whose models are meant; a
+faster-whisper model is a folder of files, downloaded, resumed and deleted as one.
+
 Wired into cli.py by `add_model_manager_commands(model_commands)` and `run_model_manager_command(arguments)`
 for `arguments.models_command in MODEL_MANAGER_COMMANDS`. `main()` runs the same commands on their own.
 """
@@ -18,6 +21,7 @@ from pathlib import Path
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.ggml_import import import_ggml_model
 from metavis_gui.models.model_catalog import (
+    FASTER_WHISPER,
     MIRROR_VARIABLE,
     OPENAI_WHISPER,
     WHISPER_CPP,
@@ -35,7 +39,7 @@ from metavis_gui.models.model_store import installed_ggml_models, store_dir
 MODEL_MANAGER_COMMANDS = frozenset({"available", "download", "delete", "import-ggml"})
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
-_ENGINES = (WHISPER_CPP, OPENAI_WHISPER)
+_ENGINES = (WHISPER_CPP, OPENAI_WHISPER, FASTER_WHISPER)
 
 
 def add_model_manager_commands(model_commands: argparse._SubParsersAction) -> None:
@@ -123,7 +127,10 @@ def _download(arguments: argparse.Namespace) -> int:
     entry = find_entry(arguments.name, arguments.engine, kind)
     if is_installed(entry):
         print(f"{entry.name} is already installed: {installed_path(entry)}", file=sys.stderr)
-        print(f"(to download it again, first run: metavis-transcribe models delete {entry.name})", file=sys.stderr)
+        engine = "" if entry.engine == WHISPER_CPP else f" --engine {entry.engine}"
+        print(
+            f"(to download it again, first run: metavis-transcribe models delete {entry.name}{engine})", file=sys.stderr
+        )
         print(installed_path(entry))
         return 0
     printer = _ProgressPrinter(entry.file_name)

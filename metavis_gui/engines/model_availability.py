@@ -19,7 +19,7 @@ from metavis_gui.models.ct2_model_reader import MODEL_FILE_NAME as CT2_MODEL_FIL
 from metavis_gui.models.ct2_to_openai_whisper import CHECKPOINT_SUFFIX, default_ct2_model_dir, openai_whisper_model_path
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.ggml_model_check import read_ggml_header
-from metavis_gui.models.model_catalog import engine_folder
+from metavis_gui.models.model_catalog import PARTIAL_SUFFIX, engine_folder
 from metavis_gui.models.model_store import (
     DEFAULT_MODEL_NAME,
     WHISPER_MODEL_NAMES,
@@ -109,7 +109,7 @@ def _installed_checkpoints(models_dir: Path | None) -> dict[str, ModelAvailabili
 def _installed_ct2_folders(models_dir: Path | None) -> dict[str, ModelAvailability]:
     folder = store_dir(models_dir) / FASTER_WHISPER_FOLDER
     found = sorted(folder.iterdir()) if folder.is_dir() else []
-    models = {path.name: _ct2_folder(path.name, path) for path in found if (path / CT2_MODEL_FILE_NAME).is_file()}
+    models = {path.name: _ct2_folder(path.name, path) for path in found if _is_model_folder(path)}
     if DEFAULT_MODEL_NAME not in models:
         # faster-whisper's resolver falls back to the shipped folder for tiny.en, so jobs find it there.
         try:
@@ -117,6 +117,12 @@ def _installed_ct2_folders(models_dir: Path | None) -> dict[str, ModelAvailabili
         except ModelError:
             pass
     return models
+
+
+def _is_model_folder(path: Path) -> bool:
+    # `<name>.part/` is a download in progress and `.<name>.deleting/` a deletion: neither is a model yet.
+    unfinished = path.name.endswith(PARTIAL_SUFFIX) or path.name.startswith(".")
+    return not unfinished and (path / CT2_MODEL_FILE_NAME).is_file()
 
 
 def _ct2_folder(name: str, path: Path) -> ModelAvailability:

