@@ -17,7 +17,7 @@ def run_models_command(arguments: argparse.Namespace) -> int:
         if arguments.models_command == "list":
             models = installed_ggml_models()
             if not models:
-                print("No whisper.cpp models installed. Run: metavis-transcribe models install-default")
+                print("No whisper.cpp models installed. Run: metavis-transcribe models download tiny.en")
             for model in models:
                 print(f"{model.name:<16} {model.size_bytes / 1_000_000:8.1f} MB  {model.path}")
             return 0

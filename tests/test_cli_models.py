@@ -49,4 +49,4 @@ def test_empty_models_folder_says_how_to_install(
 ) -> None:
     monkeypatch.setenv("METAVIS_MODELS_DIR", str(tmp_path / "empty"))
     assert cli.main(["models", "list"]) == 0
-    assert "metavis-transcribe models install-default" in capsys.readouterr().out
+    assert "metavis-transcribe models download tiny.en" in capsys.readouterr().out

@@ -65,7 +65,7 @@ def test_models_resolve_by_name_or_folder(tmp_path: Path, monkeypatch: pytest.Mo
     assert resolve_model_path(ENGINE, str(shipped)) == shipped
     monkeypatch.setenv("METAVIS_MODELS_DIR", str(tmp_path))
     stored = tmp_path / "faster-whisper" / "base.en"
-    with pytest.raises(ModelMissing, match=r"faster-whisper model 'base.en' is not installed .*Systran"):
+    with pytest.raises(ModelMissing, match=r"faster-whisper model 'base.en' is not installed .*models download base.en --engine faster-whisper"):
         resolve_model_path(ENGINE, "base.en")
     stored.mkdir(parents=True)
     assert resolve_model_path(ENGINE, "base.en") == stored

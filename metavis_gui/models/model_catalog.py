@@ -40,7 +40,7 @@ FASTER_WHISPER = "faster-whisper"
 HUGGING_FACE_BASE_URL = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/"
 OPENAI_BASE_URL = "https://openaipublic.azureedge.net/main/whisper/models/"
 MIRROR_VARIABLE = "METAVIS_MODEL_MIRROR"
-# openai-whisper is run with `--model_dir <store>/openai-whisper`, where it looks for `<name>.pt`.
+# openai-whisper's runner gets `--model-dir <store>/openai-whisper`, where it looks for `<name>.pt`.
 OPENAI_WHISPER_FOLDER = "openai-whisper"
 # faster-whisper models are folders `<store>/faster-whisper/<name>/`, where its adapter resolves a model name.
 FASTER_WHISPER_FOLDER = "faster-whisper"
