@@ -13,7 +13,7 @@ import pytest
 
 from metavis_gui import cli_model_manager
 from metavis_gui.models import ggml_import
-from metavis_gui.models.errors import GgmlModelInvalid, ModelImportError
+from metavis_gui.models.errors import GgmlModelInvalid, ModelImportCancelled, ModelImportError
 from metavis_gui.models.ggml_import import import_ggml_model, inferred_model_name
 from metavis_gui.models.ggml_model_check import read_ggml_header, validate_ggml_model
 from metavis_gui.models.model_store import installed_ggml_models, resolve_whisper_cpp_model
@@ -57,6 +57,19 @@ def test_a_published_name_that_is_not_the_model_is_refused(store: Path, default_
     assert store_listing(store) == []
 
 
+def test_a_cancelled_import_stops_mid_copy_and_installs_nothing(store: Path, default_model_path: Path) -> None:
+    asked = []
+
+    def cancelled() -> bool:  # no after the checks, yes once the copy has written a chunk
+        asked.append(True)
+        return len(asked) > 2
+
+    with pytest.raises(ModelImportCancelled, match="cancelled; nothing was installed"):
+        import_ggml_model(default_model_path, store, cancelled=cancelled)
+    assert len(asked) == 3, "asked after the check, then before each chunk of the copy"
+    assert store_listing(store) == [], "no model and no partial copy"
+
+
 def test_truncated_model_is_refused_naming_the_file(tmp_path: Path, store: Path, default_model_path: Path) -> None:
     truncated = tmp_path / "ggml-tiny.en (partial).bin"
     with default_model_path.open("rb") as handle:
@@ -88,11 +101,14 @@ def test_files_that_are_no_model_are_refused(tmp_path: Path, store: Path, conten
 def test_full_disk_while_copying_leaves_nothing(
     store: Path, default_model_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def copy_until_full(source, target, length: int = 0) -> None:
-        target.write(source.read(5_000_000))
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    written = []
 
-    monkeypatch.setattr(ggml_import.shutil, "copyfileobj", copy_until_full)
+    def write_until_full(output, chunk: bytes) -> None:
+        if written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(output.write(chunk))
+
+    monkeypatch.setattr(ggml_import, "_write_chunk", write_until_full)
     with pytest.raises(ModelImportError, match="the disk is full. Nothing was installed"):
         import_ggml_model(default_model_path, store)
     assert store_listing(store) == []

@@ -175,10 +175,13 @@ def test_panel_button_opens_manager_and_an_import_refreshes_the_model_picker(
         not_a_model = tmp_path / "notes.bin"
         not_a_model.write_bytes(b"not a model at all" * 100)
         manager.import_bar.import_ggml_file(not_a_model)
+        wait_until(qasync_loop, lambda: not manager.import_bar.is_importing(), 20, "the check ends")
         assert "notes.bin" in manager.status_label.text() and "Traceback" not in manager.status_label.text()
         assert "not installed" in picker_label()
 
         manager.import_bar.import_ggml_file(default_model_path)  # what the file dialog's fileSelected leads to
+        assert manager.import_bar.is_importing(), "checked and copied off the GUI thread"
+        wait_until(qasync_loop, lambda: not manager.import_bar.is_importing(), 20, "the copy ends")
         assert (models_dir / MODEL_FILE).is_file()
         assert manager.state_text(find_entry("tiny.en")) == "yes"
         assert "not installed" not in picker_label()  # the panel re-read the store

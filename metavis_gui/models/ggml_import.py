@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.ct2_import import SIDECAR_SUFFIX as CT2_SIDECAR_SUFFIX
-from metavis_gui.models.errors import ModelImportError
+from metavis_gui.models.errors import ModelImportCancelled, ModelImportError
 from metavis_gui.models.ggml_model_check import GgmlModelInfo, validate_ggml_model
 from metavis_gui.models.model_store import WHISPER_MODEL_NAMES, ggml_model_path
 
 _COPY_CHUNK_BYTES = 4 << 20
+CancelCheck = Callable[[], bool]
 # ggml's file type codes for quantized weights, named as whisper.cpp names its quantized downloads.
 _QUANTIZED_SUFFIXES = {
     2: "q4_0",
@@ -39,17 +41,24 @@ _QUANTIZATION_VERSION_FACTOR = 1000
 _INTERCHANGEABLE = {"large-v2": {"large-v1", "large-v2"}}
 
 
-def import_ggml_model(source: Path, models_dir: Path | None = None, name: str | None = None) -> Path:
-    """Copies `source` into the store as `ggml-<name>.bin`, replacing a model of that name; returns the new path."""
+def import_ggml_model(
+    source: Path, models_dir: Path | None = None, name: str | None = None, cancelled: CancelCheck = lambda: False
+) -> Path:
+    """Copies `source` into the store as `ggml-<name>.bin`, replacing a model of that name; returns the new path.
+
+    `cancelled` is asked between the checks and between chunks of the copy; when it says yes,
+    `ModelImportCancelled` is raised and nothing is installed.
+    """
     source = Path(source).expanduser()
     info = validate_ggml_model(source)
+    _stop_if(cancelled, source)
     name = name or inferred_model_name(info)
     _check_name(source, name, info)
     destination = ggml_model_path(name, models_dir)
     if destination.exists() and destination.resolve() == source.resolve():
         return destination
     try:
-        _copy_checked(source, destination)
+        _copy_checked(source, destination, cancelled)
     except OSError as error:
         reason = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
         raise ModelImportError(
@@ -60,18 +69,30 @@ def import_ggml_model(source: Path, models_dir: Path | None = None, name: str | 
     return destination
 
 
-def _copy_checked(source: Path, destination: Path) -> None:
+def _write_chunk(output: BinaryIO, chunk: bytes) -> None:
+    output.write(chunk)
+
+
+def _stop_if(cancelled: CancelCheck, source: Path) -> None:
+    if cancelled():
+        raise ModelImportCancelled(source, f"Import of {source} cancelled; nothing was installed.")
+
+
+def _copy_checked(source: Path, destination: Path, cancelled: CancelCheck) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     # The dot and the suffix keep the unfinished copy out of the store's "ggml-*.bin" listing.
     descriptor, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as output, source.open("rb") as handle:
-            shutil.copyfileobj(handle, output, _COPY_CHUNK_BYTES)
+            while chunk := handle.read(_COPY_CHUNK_BYTES):
+                _stop_if(cancelled, source)
+                _write_chunk(output, chunk)
             output.flush()
             os.fsync(output.fileno())
         # Checked again as copied: the copy is what whisper-cli will load.
         validate_ggml_model(temporary)
+        _stop_if(cancelled, source)
         os.chmod(temporary, 0o644)
         os.replace(temporary, destination)
     except BaseException:

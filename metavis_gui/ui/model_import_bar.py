@@ -1,7 +1,7 @@
 """The whisper.cpp tab's buttons that bring a model from disk into the store: a ggml file, or a CTranslate2 folder.
 
-File dialogs open with open(), never exec(): a nested event loop would stall the qasync loop. A ggml file is
-checked and copied here; a CTranslate2 folder is converted in a Ct2ImportJob thread.
+File dialogs open with open(), never exec(): a nested event loop would stall the qasync loop. Both imports
+read the whole model, so each runs in a ModelImportJob thread and can be cancelled.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
-from metavis_gui.jobs.ct2_import_job import Ct2ImportJob
-from metavis_gui.models.errors import ModelError
+from metavis_gui.jobs.model_import_job import CancelCheck, ModelImport, ModelImportJob
+from metavis_gui.models.ct2_import import import_ct2_model
 from metavis_gui.models.ggml_import import import_ggml_model
 
 
@@ -31,8 +31,8 @@ class WhisperCppImportBar(QWidget):
         super().__init__(parent)
         self.models_dir = models_dir
         self.file_dialog: QFileDialog | None = None
-        self._job: Ct2ImportJob | None = None
-        self._converting: Path | None = None
+        self._job: ModelImportJob | None = None
+        self._importing: tuple[Path, str] | None = None  # the source, and what finishing it is called
         self.ggml_button = QPushButton("&Import ggml file…")
         self.ggml_button.setToolTip("Copy a whisper.cpp ggml-*.bin model into the store, after checking it")
         self.ggml_button.clicked.connect(self.choose_ggml_file)
@@ -62,44 +62,48 @@ class WhisperCppImportBar(QWidget):
         dialog.open()
 
     def import_ggml_file(self, source: Path) -> None:
-        try:
-            destination = import_ggml_model(source, self.models_dir)
-        except (ModelError, OSError) as error:
-            self.import_failed.emit(str(error))
-            return
-        self.import_finished.emit(f"Imported {source.name} as {destination}.")
+        def run_import(cancelled: CancelCheck) -> Path:
+            return import_ggml_model(source, self.models_dir, cancelled=cancelled)
+
+        self._start(source, run_import, f"Checking and copying {source}…", "Imported")
 
     def import_ct2_folder(self, source: Path) -> None:
+        def run_import(cancelled: CancelCheck) -> Path:
+            return import_ct2_model(source, self.models_dir, cancelled=cancelled)
+
+        self._start(source, run_import, f"Converting {source} into a whisper.cpp model…", "Converted")
+
+    def _start(self, source: Path, run_import: ModelImport, started: str, done_verb: str) -> None:
         if self._job is not None:
             return
-        job = Ct2ImportJob(source, self.models_dir, parent=self)
+        job = ModelImportJob(source, run_import, parent=self)
         # Bound methods of this widget, not lambdas: the calls are then queued to the GUI thread.
-        job.import_finished.connect(self._on_converted)
-        job.import_failed.connect(self._on_not_converted)
-        job.import_cancelled.connect(self._on_not_converted)
+        job.import_finished.connect(self._on_imported)
+        job.import_failed.connect(self._on_not_imported)
+        job.import_cancelled.connect(self._on_not_imported)
         job.finished.connect(job.deleteLater)
-        self._job, self._converting = job, source
+        self._job, self._importing = job, (source, done_verb)
         self._update_buttons()
-        self.import_started.emit(f"Converting {source} into a whisper.cpp model…")
+        self.import_started.emit(started)
         job.start()
 
     def cancel_and_wait(self, milliseconds: int) -> None:
-        """Stops a running conversion (it stops before its next tensor) and waits for its thread to end."""
+        """Stops a running import (at its next tensor or chunk) and waits for its thread to end."""
         if self._job is not None:
             self._job.cancel()
             self._job.wait(milliseconds)
 
-    def _on_converted(self, installed: Path) -> None:
-        source = self._converting
+    def _on_imported(self, installed: Path) -> None:
+        source, done_verb = self._importing or (installed, "Imported")
         self._end_job()
-        self.import_finished.emit(f"Converted {source} into {installed}.")
+        self.import_finished.emit(f"{done_verb} {source} into {installed}.")
 
-    def _on_not_converted(self, message: str) -> None:
+    def _on_not_imported(self, message: str) -> None:
         self._end_job()
         self.import_failed.emit(message)
 
     def _end_job(self) -> None:
-        self._job, self._converting = None, None
+        self._job, self._importing = None, None
         self._update_buttons()
 
     def _update_buttons(self) -> None:
