@@ -14,6 +14,7 @@ from metavis_gui.engines.openai_whisper_adapter import OpenAIWhisperAdapter
 from metavis_gui.engines.python_engine import PythonEngine
 from metavis_gui.engines.stall_timeouts import (
     PYTHON_ENGINE_STALL_TIMEOUT_SECONDS,
+    WHISPER_CPP_COREML_STALL_TIMEOUT_SECONDS,
     WHISPER_CPP_STALL_TIMEOUT_SECONDS,
     python_engine_stall_timeout,
 )
@@ -29,6 +30,21 @@ from tests.fault_injection.fake_engines import write_fake_engine
 
 PYTHON_ENGINE = PythonEngine(distribution="unused", version="0", python=Path(sys.executable))
 SIZES_SMALL_TO_LARGE = ("tiny.en", "small", "medium", "large-v3")
+
+
+def test_whisper_cpp_waits_longer_only_when_core_ml_compiles_an_encoder(tmp_path: Path) -> None:
+    model = tmp_path / "ggml-base.en.bin"
+    model.write_bytes(b"")
+    coreml_build = WhisperCppAdapter(
+        WhisperCppBinary(path=Path("whisper-cli"), version="1.8.5", coreml=True, origin="bundled")
+    )
+    cpu_build = WhisperCppAdapter(
+        WhisperCppBinary(path=Path("whisper-cli"), version="1.8.5", coreml=False, origin="built")
+    )
+    assert coreml_build.stall_timeout_seconds(model) == WHISPER_CPP_STALL_TIMEOUT_SECONDS, "no encoder: CPU encoder"
+    (tmp_path / "ggml-base.en-encoder.mlmodelc").mkdir()
+    assert coreml_build.stall_timeout_seconds(model) == WHISPER_CPP_COREML_STALL_TIMEOUT_SECONDS > 600
+    assert cpu_build.stall_timeout_seconds(model) == WHISPER_CPP_STALL_TIMEOUT_SECONDS
 
 
 def sparse_file(path: Path, size: int) -> Path:

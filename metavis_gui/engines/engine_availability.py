@@ -22,7 +22,7 @@ from metavis_gui.engines.model_availability import (  # noqa: F401
 )
 from metavis_gui.engines.whisper_cpp_adapter import ENGINE_NAME as WHISPER_CPP
 from metavis_gui.engines.whisper_cpp_binary import locate_whisper_cpp_binary, wants_coreml
-from metavis_gui.models.model_store import MODEL_FILE_SUFFIX, ggml_model_path
+from metavis_gui.models.model_store import coreml_encoder_path, ggml_model_path
 
 COREML_FIRST_RUN_WARNING = (
     "The first run with this model compiles it for this Mac's Neural Engine, which can take several minutes; "
@@ -53,11 +53,6 @@ def describe_engines(
         _describe_python_engine("faster-whisper", runtime_distribution="ctranslate2", runtime_label="CTranslate2"),
     ]
     return sorted(engines, key=lambda engine: not engine.available)
-
-
-def coreml_encoder_path(model_path: Path) -> Path:
-    """Where whisper.cpp looks for a model's Core ML encoder: ggml-base.en.bin -> ggml-base.en-encoder.mlmodelc."""
-    return model_path.with_name(model_path.name.removesuffix(MODEL_FILE_SUFFIX) + "-encoder.mlmodelc")
 
 
 def _describe_whisper_cpp(

@@ -63,21 +63,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             cpu_threads=max(1, arguments.threads),
             local_files_only=True,
         )
-    except Exception as error:  # CTranslate2 raises RuntimeError, ValueError or OSError for a bad folder
+    except Exception as error:  # noqa: BLE001 - CTranslate2 raises RuntimeError, ValueError or OSError for a bad folder
         return report_failure(EXIT_MODEL_FAILED, f"the model {arguments.model} failed to load: {describe_error(error)}")
     language = None if arguments.language in ("", "auto") else arguments.language
     try:
         segments, info = model.transcribe(
             str(arguments.audio), language=language, word_timestamps=True, beam_size=arguments.beam_size
         )
-    except Exception as error:  # PyAV's errors for unreadable audio have no common base we can name here
+    except Exception as error:  # noqa: BLE001 - PyAV's errors for unreadable audio have no common base we can name
         return report_failure(
             EXIT_AUDIO_FAILED, f"the audio {arguments.audio} could not be read: {describe_error(error)}"
         )
     report_progress(0)
     try:
         collected = [_record(segment, info.duration) for segment in segments]
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - the child reports every failure on its protocol, never a traceback
         return report_failure(EXIT_TRANSCRIPTION_FAILED, f"transcription failed: {describe_error(error)}")
     document = {"language": info.language, "duration": info.duration, "segments": collected}
     try:

@@ -1,6 +1,7 @@
 """How long each engine may print nothing before the job runner takes it for hung and stops it.
 
-whisper-cli prints progress every few percent and each segment as it is decoded. openai-whisper and
+whisper-cli prints progress every few percent and each segment as it is decoded (but nothing while Core ML
+compiles an encoder on its first run, so that case gets longer). openai-whisper and
 faster-whisper print nothing while they load the model and while they decode a 30 s window, which on a slow
 CPU takes minutes for a large model (openai-whisper decodes with a beam of 5 and may retry a window at
 higher temperatures), so their limit is longer and grows with the model.
@@ -9,6 +10,9 @@ higher temperatures), so their limit is longer and grows with the model.
 from __future__ import annotations
 
 WHISPER_CPP_STALL_TIMEOUT_SECONDS = 600.0
+# With a Core ML encoder, whisper-cli's first run on a Mac compiles it for the Neural Engine and prints
+# nothing meanwhile: minutes for large models on a slow Mac. Later runs load the compiled copy quickly.
+WHISPER_CPP_COREML_STALL_TIMEOUT_SECONDS = 1800.0
 PYTHON_ENGINE_STALL_TIMEOUT_SECONDS = 1200.0  # for tiny and base; larger models get a multiple
 
 # Roughly how much slower than tiny a model decodes one window on the CPU. large-v3-turbo has large-v3's

@@ -7,10 +7,14 @@ from pathlib import Path
 
 from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
 from metavis_gui.engines.errors import EngineFailed, ModelCorrupt, stderr_tail
-from metavis_gui.engines.stall_timeouts import WHISPER_CPP_STALL_TIMEOUT_SECONDS
+from metavis_gui.engines.stall_timeouts import (
+    WHISPER_CPP_COREML_STALL_TIMEOUT_SECONDS,
+    WHISPER_CPP_STALL_TIMEOUT_SECONDS,
+)
 from metavis_gui.engines.whisper_cpp_binary import WhisperCppBinary
 from metavis_gui.engines.whisper_cpp_json import WordTimingMode, parse_whisper_cpp_json
 from metavis_gui.models.ggml_model_check import read_ggml_header
+from metavis_gui.models.model_store import coreml_encoder_path
 from metavis_gui.timeline.transcript import Transcript
 
 ENGINE_NAME = "whisper.cpp"
@@ -71,6 +75,8 @@ class WhisperCppAdapter:
         )
 
     def stall_timeout_seconds(self, model_path: Path) -> float:
+        if self.binary.coreml and coreml_encoder_path(model_path).exists():
+            return WHISPER_CPP_COREML_STALL_TIMEOUT_SECONDS
         return WHISPER_CPP_STALL_TIMEOUT_SECONDS
 
     @staticmethod

@@ -43,6 +43,11 @@ def ggml_model_path(name: str, models_dir: Path | None = None) -> Path:
     return store_dir(models_dir) / f"{MODEL_FILE_PREFIX}{name}{MODEL_FILE_SUFFIX}"
 
 
+def coreml_encoder_path(model_path: Path) -> Path:
+    """Where whisper.cpp looks for a model's Core ML encoder: ggml-base.en.bin -> ggml-base.en-encoder.mlmodelc."""
+    return model_path.with_name(model_path.name.removesuffix(MODEL_FILE_SUFFIX) + "-encoder.mlmodelc")
+
+
 def installed_ggml_models(models_dir: Path | None = None) -> list[InstalledModel]:
     """Models in the store, published names first in size order, then any others (quantized, fine-tuned) by name."""
     folder = store_dir(models_dir)
