@@ -125,3 +125,22 @@ def test_file_open_adds_every_chosen_file(transcription_window: MainWindow, tmp_
     dialog.accept()
 
     assert [job.media_path for job in transcription_window.queue.jobs()] == [first, second]
+
+
+@pytest.mark.usefixtures("engine_ready", "user_folders")
+def test_a_dropped_transcript_opens_in_the_timeline_beside_queued_media(
+    transcription_window: MainWindow, transcript_copy: Path, tmp_path: Path
+) -> None:
+    media = copy_to(JFK_WAV, tmp_path / "new" / "clip.wav")
+    words_file = transcript_copy / WORDS_FILE_NAME
+    try:
+        assert drop_paths(transcription_window.drop_zone, [transcript_copy, media]) == (True, True)
+        assert [job.media_path for job in transcription_window.queue.jobs()] == [media]
+        assert [window.document.opened.words_path for window in open_timeline_windows()] == [words_file]
+        assert transcription_window.notice_label.text() == "", "a transcript is opened, not refused"
+
+        drop_paths(transcription_window.drop_zone, [words_file])  # the .jsonl itself works too
+        assert len(open_timeline_windows()) == 2
+    finally:
+        for window in open_timeline_windows():
+            window.close()

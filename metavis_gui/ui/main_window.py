@@ -89,7 +89,8 @@ class MainWindow(QMainWindow):
         return self._closed
 
     def add_media_paths(self, paths: Iterable[Path], remote: Sequence[str] = ()) -> list[int]:
-        """Queue the media among paths (folders searched), and say in the notice what was not added."""
+        """Queue the media among paths (folders searched), open the transcripts among them in the timeline, and
+        say in the notice what was not added."""
         selection = select_media(Path(path) for path in paths)
         waiting = {job.media_path for job in self.queue.jobs() if not job.status.is_over}
         fresh = [path for path in selection.media if path not in waiting]
@@ -100,9 +101,11 @@ class MainWindow(QMainWindow):
             notices.append(f"Already in the queue: {already}.")
         if remote:
             notices.append(f"Not a file on this computer, so not added: {', '.join(remote)}.")
-        if not selection.media and not selection.refused and not selection.missing:
+        if not selection.media and not selection.refused and not selection.missing and not selection.transcripts:
             notices.append("No audio or video files found there.")
         self.show_notice(" ".join(notice for notice in notices if notice))
+        for transcript in selection.transcripts:
+            self.open_transcript_in_timeline(transcript)
         if added:
             self.statusBar().showMessage(f"Added {len(added)} file{'s' if len(added) != 1 else ''} to the queue.", 5000)
             if self.queue_view.current_job_id() is None:

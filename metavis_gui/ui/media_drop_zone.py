@@ -51,7 +51,10 @@ class MediaDropZone(QFrame):
         font = self.prompt.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.prompt.setFont(font)
-        hint = QLabel("Folders are searched with their subfolders. Each file gets <i>name</i>.transcript/ beside it.")
+        hint = QLabel(
+            "Folders are searched with their subfolders. Each file gets <i>name</i>.transcript/ beside it.<br>"
+            "Drop a transcript (its .jsonl or its folder) to open it in the timeline."
+        )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
         self.open_button = QPushButton("&Open files…")

@@ -1,4 +1,4 @@
-"""Which of the dropped or opened paths are media to queue, and which are refused. No widgets here.
+"""Which of the dropped or opened paths are media to queue, transcripts to open, and which are refused. No widgets.
 
 Media-ness is decided by extension alone: probing every dropped file would stall the drop, and a
 corrupt file with a media extension is queued and then fails with a readable message from the job.
@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from metavis_gui.contract import WORDS_FILE_NAME
 from metavis_gui.jobs.transcription_queue import TRANSCRIPT_FOLDER_SUFFIX
 
 AUDIO_EXTENSIONS = frozenset(
@@ -31,6 +32,14 @@ class MediaSelection:
     media: tuple[Path, ...]
     refused: tuple[Path, ...]  # files that are not media, named back to the user
     missing: tuple[Path, ...]  # paths that no longer exist (moved or deleted since the drop began)
+    transcripts: tuple[Path, ...] = ()  # words files, or folders holding one, dropped as such: to open
+
+
+def is_transcript(path: Path) -> bool:
+    """A words file (any `.jsonl`), or a folder with `transcript.words.v1.jsonl` in it (`<stem>.transcript/`)."""
+    if path.is_dir():
+        return (path / WORDS_FILE_NAME).is_file()
+    return path.suffix.lower() == ".jsonl" and path.is_file()
 
 
 def is_media_file_name(path: Path) -> bool:
@@ -38,19 +47,25 @@ def is_media_file_name(path: Path) -> bool:
 
 
 def select_media(paths: Iterable[Path]) -> MediaSelection:
-    """Files as given; folders searched recursively, skipping hidden entries and our own transcript folders."""
+    """Files as given; folders searched recursively, skipping hidden entries and our own transcript folders.
+
+    A transcript given as such (not found inside a folder) is set aside to be opened, not refused.
+    """
     media: list[Path] = []
     refused: list[Path] = []
     missing: list[Path] = []
+    transcripts: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if is_transcript(path):
+            transcripts.append(path)
+        elif path.is_dir():
             for file in _files_inside(path):
                 (media if is_media_file_name(file) else refused).append(file)
         elif path.is_file():
             (media if is_media_file_name(path) else refused).append(path)
         else:
             missing.append(path)
-    return MediaSelection(tuple(dict.fromkeys(media)), tuple(refused), tuple(missing))
+    return MediaSelection(tuple(dict.fromkeys(media)), tuple(refused), tuple(missing), tuple(transcripts))
 
 
 def _files_inside(folder: Path) -> list[Path]:
