@@ -116,4 +116,9 @@ def _forget(window: TimelineWindow) -> None:
     _open_windows.discard(window)
     release_long_lived_objects()
     if _open_windows:  # after the closed window is gone, so its cycles are not frozen with the others
-        QTimer.singleShot(SETTLE_AFTER_CLOSE_MS, settle_long_lived_objects)
+        QTimer.singleShot(SETTLE_AFTER_CLOSE_MS, _settle_if_windows_open)
+
+
+def _settle_if_windows_open() -> None:
+    if _open_windows:  # the others may have closed meanwhile: then nothing is frozen again
+        settle_long_lived_objects()
