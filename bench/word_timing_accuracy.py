@@ -12,7 +12,8 @@ Errors are recognized minus true, in ms: a positive start bias means starts come
 
 Then the timeline's "refine every boundary" (refine_all against the set's speech envelope) runs on the
 words of the app's two modes, and of the rule the app used before, opened as the app opens a transcript
-(contract records, clipped to the media): |error| raw and refined, per set and pooled.
+(contract records, clipped to the media): |error| raw and refined, per set and pooled, and how many edges
+refine made worse by more than MADE_WORSE_MS.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from timing_errors import TimedWord, match_words, pause_after, pause_before, sum
 from word_timing_rules import DtwRule, TokenWord, dtw_as_token_start, read_token_words
 
 LONG_PAUSE_SECONDS = 0.3
+# Two 10 ms hops: how far a snapped edge may land from the truth when the engine had it right (the speech
+# envelope places a run's edges within a hop); an edge made worse by more went to the wrong pause.
+MADE_WORSE_MS = 20.0
 # (name, espeak-ng words per minute, pause seed, white noise SNR in dB or None)
 SPEECH_SETS = (
     ("clean-150wpm", 150, PAUSE_SEED, None),
@@ -242,8 +246,18 @@ def _refine_table(errors: dict[str, tuple[list[WordError], list[WordError]]], wo
                 f"{before.median_abs_ms:.1f} -> {after.median_abs_ms:.1f}",
                 f"{before.p95_abs_ms:.1f} -> {after.p95_abs_ms:.1f}",
             ]
-        rows.append(row)
-    return format_table(["mode", "matched", "start med", "start p95", "end med", "end p95"], rows)
+        rows.append(row + [_made_worse_count(raw, refined)])
+    header = ["mode", "matched", "start med", "start p95", "end med", "end p95", f"worse >{MADE_WORSE_MS:.0f} ms"]
+    return format_table(header, rows)
+
+
+def _made_worse_count(raw: list[WordError], refined: list[WordError]) -> int:
+    """Edges (starts and ends) that refine_all left more than MADE_WORSE_MS farther from the truth."""
+    return sum(
+        abs(getattr(after, edge)) > abs(getattr(before, edge)) + MADE_WORSE_MS
+        for before, after in zip(raw, refined, strict=True)
+        for edge in ("start_ms", "end_ms")
+    )
 
 
 def _edge_table(errors: dict[str, list[WordError]]) -> str:

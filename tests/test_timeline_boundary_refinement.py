@@ -166,3 +166,79 @@ def test_snap_edge_command_clamps_at_the_neighbour_like_any_edge_move() -> None:
     assert transcript.word(1).start_ticks == tick(15_611)
     snap_edge_command(transcript, 0, "end", envelope).apply(transcript)
     assert transcript.word(0).end_ticks == tick(14_001)
+
+
+def samples_of_ms(spans_ms: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(first * RATE // 1000, end * RATE // 1000) for first, end in spans_ms]
+
+
+def refined_ms(spans_ms: list[tuple[int, int]], words_ms: list[tuple[int, int]]) -> list[tuple[float, float]]:
+    """refine_all on bursts at `spans_ms` of words at `words_ms`; the words' times after it, in ms."""
+    envelope = compute_speech_envelope(bursts(spans=samples_of_ms(spans_ms)), RATE)
+    words = [
+        EditableWord(key, f"w{key}", tick(start * RATE // 1000), tick(end * RATE // 1000), 0.9)
+        for key, (start, end) in enumerate(words_ms)
+    ]
+    transcript = EditableTranscript(words, tick(LENGTH))
+    refine_all(transcript, envelope).apply(transcript)
+    return [(word.start_ticks / 60, word.end_ticks / 60) for word in transcript]
+
+
+def mirrored(spans_ms: list[tuple[int, int]], total_ms: int = 2_300) -> list[tuple[int, int]]:
+    return [(total_ms - end, total_ms - start) for start, end in reversed(spans_ms)]
+
+
+# Five words over five bursts, each boundary 75 ms late (as whisper.cpp's DTW times run), except two:
+# w1|w2 is 160 ms into w2's burst (past the 150 ms window) and 140 ms before its end, and w2|w3 220 ms
+# into w3's burst with its end 280 ms away.
+LATE_BURSTS_MS = [(100, 400), (500, 800), (860, 1_160), (1_300, 1_800), (1_900, 2_200)]
+LATE_WORDS_MS = [(175, 575), (575, 1_020), (1_020, 1_520), (1_520, 1_975), (1_975, 2_275)]
+
+
+@pytest.mark.parametrize("engine", ["late", "early"])
+def test_a_boundary_later_than_the_window_does_not_jump_to_the_next_words_pause(engine: str) -> None:
+    # The nearest pause to w1|w2 is the one after w2's burst: snapping there would hand w2's speech to w1 and
+    # start w2 inside w3. The other boundaries move back over speech, so the engine runs late, and this
+    # one would move forward over speech into w2, whose end is at no pause: both edges stay. An engine
+    # that runs early is the same case in a mirror.
+    expected = [(100, 400), (500, 1_020), (1_020, 1_520), (1_520, 1_800), (1_900, 2_200)]
+    if engine == "late":
+        assert refined_ms(LATE_BURSTS_MS, LATE_WORDS_MS) == expected
+    else:
+        assert refined_ms(mirrored(LATE_BURSTS_MS), mirrored(LATE_WORDS_MS)) == mirrored(expected)
+
+
+@pytest.mark.parametrize(
+    ("last_end_ms", "expected_ms"),
+    [
+        (1_975, [(100, 400), (500, 1_200), (1_300, 1_900)]),  # w2's end snaps to the pause after its burst
+        (1_600, [(100, 400), (500, 1_170), (1_170, 1_600)]),  # w2's end is 300 ms inside its burst
+    ],
+)
+def test_a_move_against_the_engines_lean_is_kept_only_for_a_word_pinned_at_its_other_edge(
+    last_end_ms: int, expected_ms: list[tuple[int, int]]
+) -> None:
+    # The engine runs late (w0's edges and w1's start move back 75 ms over speech); w1|w2 is 30 ms before
+    # the end of w1's burst, and moving it forward takes 30 ms of speech from w2. With w2's end at a
+    # pause, w2 is pinned there and the move is kept; with w2's end inside speech, nothing says where w2 is.
+    spans = [(100, 400), (500, 1_200), (1_300, 1_900)]
+    words = [(175, 575), (575, 1_170), (1_170, last_end_ms)]
+    assert refined_ms(spans, words) == expected_ms
+
+
+@pytest.mark.parametrize(
+    ("words_ms", "expected_ms"),
+    [
+        # b starts 10 ms before the end of the middle burst, which a does not reach: moving b's start to the
+        # next onset would leave that burst with no word, so it stays.
+        ([(100, 400), (790, 1_160)], [(100, 400), (790, 1_160)]),
+        # a ends 10 ms into the middle burst, which b does not reach: a's end stays too.
+        ([(100, 510), (860, 1_160)], [(100, 510), (860, 1_160)]),
+        # With b reaching into the middle burst, a's end may leave it.
+        ([(100, 510), (700, 1_160)], [(100, 400), (700, 1_160)]),
+    ],
+)
+def test_refine_all_leaves_no_run_of_speech_without_a_word(
+    words_ms: list[tuple[int, int]], expected_ms: list[tuple[int, int]]
+) -> None:
+    assert refined_ms([(100, 400), (500, 800), (860, 1_160)], words_ms) == expected_ms

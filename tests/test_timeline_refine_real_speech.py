@@ -1,8 +1,13 @@
 """Refine never worsens the known-boundary set: whisper.cpp's raw word times, before and after refine_all.
 
-The speech is the first sentence of bench/known_boundary_speech.py, made the same way (each word
-synthesized alone by espeak-ng, trimmed at -40 dB of its peak, joined with the script's known pauses),
-except that each clip is resampled with numpy instead of one ffmpeg run a word, to keep this test fast.
+Neither the medians nor any single edge: no edge that refine moves may end up more than
+`WORSE_TOLERANCE_MS` farther from the truth than whisper.cpp put it.
+
+The speech is the text of bench/known_boundary_speech.py, made the same way (each word synthesized
+alone by espeak-ng, trimmed at -40 dB of its peak, joined with the script's known pauses), except that
+each clip is resampled with numpy instead of one ffmpeg run a word, to keep this test fast. The whole
+text, not its first sentence alone: the later sentences hold the edges that whisper.cpp puts more than
+the window late (before refine_all weighed them, "when" ended 226 ms late and was moved 367 ms late).
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ from known_boundary_speech import (
 )
 
 pytestmark = [pytest.mark.engine, pytest.mark.usefixtures("engine_ready")]
+# A snapped edge sits on the envelope's run edge, which is within a 10 ms hop of the true word edge (the
+# truth is cut at -40 dB of each word's peak, the envelope 6 dB over the noise floor): an edge the engine
+# had right may land a hop away. More than two hops worse means the edge went to the wrong pause.
+WORSE_TOLERANCE_MS = 20
 
 
 def resampled(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
@@ -70,7 +79,7 @@ def synthesized_word(text: str, folder: Path) -> np.ndarray:
 @pytest.fixture(scope="module")
 def known_boundary_speech(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[TruthWord]]:
     folder = tmp_path_factory.mktemp("known-boundary")
-    script = script_words(SENTENCES[:1])
+    script = script_words(SENTENCES)
     clips = {word.text: synthesized_word(word.text, folder) for word in script}
     samples, ranges = join_words(
         [clips[word.text] for word in script], [word.pause_after_seconds for word in script], LEADING_SILENCE_SECONDS
@@ -118,11 +127,17 @@ def test_refine_never_worsens_the_known_boundary_set(
     starts_before, ends_before = boundary_errors_ms(truth, transcript)
     refine_all(transcript, compute_speech_envelope(samples, SAMPLE_RATE)).apply(transcript)
     starts_after, ends_after = boundary_errors_ms(truth, transcript)
+    made_worse = [
+        (round(before, 1), round(after, 1))
+        for before, after in zip(starts_before + ends_before, starts_after + ends_after, strict=True)
+        if after > before + WORSE_TOLERANCE_MS
+    ]
 
     figures = {
         "matched_words": f"{len(starts_before)}/{len(truth)}",
         "start_median_ms": [round(median(starts_before), 1), round(median(starts_after), 1)],
         "end_median_ms": [round(median(ends_before), 1), round(median(ends_after), 1)],
+        f"edges_made_worse_by_over_{WORSE_TOLERANCE_MS}_ms": made_worse,
     }
     (test_output_dir / "refine-known-boundary.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     print(f"refine on known-boundary speech (before, after): {figures}")
@@ -130,3 +145,4 @@ def test_refine_never_worsens_the_known_boundary_set(
     assert median(starts_after) <= median(starts_before), figures
     assert median(ends_after) <= median(ends_before), figures
     assert median(starts_after) < median(starts_before) or median(ends_after) < median(ends_before), figures
+    assert not made_worse, figures

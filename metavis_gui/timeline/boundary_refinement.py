@@ -9,6 +9,8 @@ pause in reach it stays. This is what fixes whisper.cpp's times, which lag the
 speech by 100-300 ms and put each word's end at the next word's start: on
 known-boundary speech, "nearest onset/offset within 150 ms" moved the median
 errors from 99/200 ms (start/end) to only 87/194 ms, this rule to 0/0 ms.
+Where the engine is off by more than the window the nearest pause is another
+word's; `refine_all` leaves the snaps that show it undone (`snap_judgement`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.timeline.editable_word import WordEdge, WordKey
+from metavis_gui.timeline.snap_judgement import engine_lean, undo_unjudgeable_snaps
 from metavis_gui.timeline.speech_envelope import SpeechEnvelope, compute_speech_envelope
 from metavis_gui.timeline.timing_edit_commands import MoveWordEdge, RetimeWords
 
@@ -111,20 +114,25 @@ def refine_all(
     window_ticks: int = DEFAULT_WINDOW_TICKS,
     min_word_ticks: int = MIN_WORD_TICKS,
 ) -> RetimeWords:
-    """One undoable command snapping every boundary, kept only where the result is legal.
+    """One undoable command snapping every boundary, kept only where the result is legal and judged right.
 
     Each boundary is snapped on its own (see `_claimed_snaps`); then any snap
     that would make a word shorter than `min_word_ticks` (or than it was, if it
     was shorter already), overlap a neighbour it did not overlap (or more than
     it did), reorder words, leave the media, or leave speech that no word
     covers (a start moved forward over speech, an end moved back over it) is
-    undone, until none is left. Undoing only ever restores original times,
+    undone, and so is any snap the audio cannot vouch for (`snap_judgement`:
+    one that leaves a run of speech with no word, or goes against the engine's
+    lean), until none is left. Undoing only ever restores original times,
     which were legal, so this ends, and no boundary crosses a neighbour.
     """
     words = list(transcript)
     original = [(word.start_ticks, word.end_ticks) for word in words]
     proposed = _claimed_snaps(original, envelope, window_ticks)
     _undo_illegal_snaps(original, proposed, envelope, min_word_ticks, transcript.duration_ticks)
+    lean = engine_lean(original, proposed, envelope)
+    while undo_unjudgeable_snaps(original, proposed, envelope, lean):
+        _undo_illegal_snaps(original, proposed, envelope, min_word_ticks, transcript.duration_ticks)
     new_times = tuple(
         (word.key, start, end)
         for word, (start, end), old in zip(words, proposed, original, strict=True)
