@@ -10,7 +10,6 @@ A file that fails its check is deleted and the rest kept, so a retry fetches onl
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from metavis_gui.contract.atomic_write import fsync_directory
-from metavis_gui.models.ct2_model_reader import read_ct2_whisper_model
+from metavis_gui.models.ct2_model_reader import read_ct2_whisper_model, read_json_object
 from metavis_gui.models.errors import Ct2ModelInvalid, ModelImportError
 from metavis_gui.models.ggml_model_check import infer_whisper_model_name
 from metavis_gui.models.ggml_whisper_writer import whisper_hparams
@@ -77,7 +76,7 @@ def validate_ct2_folder(folder: Path, expected_name: str | None = None) -> None:
     for name in JSON_FILE_NAMES:
         path = folder / name
         if name == JSON_FILE_NAMES[0] or path.exists():
-            _check_json_object(path)
+            read_json_object(path, "faster-whisper needs it")
     hparams = whisper_hparams(model)
     found = infer_whisper_model_name(
         hparams.n_audio_layer, hparams.n_audio_state, hparams.n_vocab, hparams.n_text_layer
@@ -134,17 +133,6 @@ def _validate_or_discard(entry: CatalogEntry, part: Path) -> None:
             f"{entry.file_name}: the downloaded {at_fault.name} is not usable ({reason}). It was deleted and "
             f"nothing was installed; download again, or from another mirror.",
         ) from None
-
-
-def _check_json_object(path: Path) -> None:
-    if not path.is_file():
-        raise Ct2ModelInvalid(path, f"{path}: missing; faster-whisper needs it.")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise Ct2ModelInvalid(path, f"{path}: not readable JSON ({error}).") from error
-    if not isinstance(document, dict):
-        raise Ct2ModelInvalid(path, f"{path}: expected a JSON object, found {type(document).__name__}.")
 
 
 class _FolderProgress:

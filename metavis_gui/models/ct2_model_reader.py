@@ -140,15 +140,20 @@ def read_ct2_whisper_model(source_dir: Path) -> Ct2WhisperModel:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
+    return read_json_object(path, "a CTranslate2 model folder needs its config.json")
+
+
+def read_json_object(path: Path, needed_because: str) -> dict[str, Any]:
+    """A model folder's JSON file as a dict; `Ct2ModelInvalid` (saying `needed_because` when it is missing) if not."""
     if not path.is_file():
-        raise Ct2ModelInvalid(path, f"{path}: missing; a CTranslate2 model folder needs its config.json.")
+        raise Ct2ModelInvalid(path, f"{path}: missing; {needed_because}.")
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise Ct2ModelInvalid(path, f"{path}: not readable JSON ({error}).") from error
-    if not isinstance(config, dict):
-        raise Ct2ModelInvalid(path, f"{path}: expected a JSON object, found {type(config).__name__}.")
-    return config
+    if not isinstance(document, dict):
+        raise Ct2ModelInvalid(path, f"{path}: expected a JSON object, found {type(document).__name__}.")
+    return document
 
 
 def _read_vocabulary(source_dir: Path) -> tuple[str, ...]:
