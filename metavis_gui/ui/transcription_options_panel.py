@@ -20,7 +20,7 @@ from metavis_gui.engines.model_availability import ModelAvailability, describe_m
 from metavis_gui.jobs.transcription_queue import JobSettings
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME
 from metavis_gui.ui.display_formats import format_size
-from metavis_gui.ui.whisper_languages import (
+from metavis_gui.models.whisper_languages import (
     ENGLISH,
     WHISPER_LANGUAGES,
     languages_by_name,

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from metavis_gui.contract import ContractError
-from metavis_gui.jobs.autosave import remove_recovery, write_recovery
+from metavis_gui.timeline.autosave_store import remove_recovery, write_recovery
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 
 PERIOD_MS = 30_000

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from metavis_gui.contract import ContractError
-from metavis_gui.jobs.timeline_files import export_bundle, export_srt, save_in_place
+from metavis_gui.timeline.transcript_files import export_bundle, export_srt, save_in_place
 
 if TYPE_CHECKING:
     from metavis_gui.ui.timeline.timeline_document import TimelineDocument

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QSplitter, QTabWidget
 
-from metavis_gui.jobs.timeline_files import OpenedTranscript
+from metavis_gui.timeline.transcript_files import OpenedTranscript
 
 if TYPE_CHECKING:
     from metavis_gui.ui.timeline.timeline_window import TimelineWindow

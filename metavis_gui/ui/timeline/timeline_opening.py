@@ -13,8 +13,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from metavis_gui.contract import ContractError
-from metavis_gui.jobs.autosave import Recovery, pending_recoveries, remove_recovery
-from metavis_gui.jobs.timeline_files import OpenedTranscript, open_transcript
+from metavis_gui.timeline.autosave_store import Recovery, pending_recoveries, remove_recovery
+from metavis_gui.timeline.transcript_files import OpenedTranscript, open_transcript
 from metavis_gui.ui.timeline.long_lived_objects import release_long_lived_objects, settle_long_lived_objects
 from metavis_gui.ui.timeline.timeline_window import TimelineWindow
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from metavis_gui.contract import TICKS_PER_SECOND, WordRecord
-from metavis_gui.jobs.timeline_files import OpenedTranscript
+from metavis_gui.timeline.transcript_files import OpenedTranscript
 from metavis_gui.jobs.waveform_job import AudioStage, MediaAudio
 from metavis_gui.media.errors import MediaError
 from metavis_gui.media.waveform_peaks import WaveformPeaks

