@@ -7,17 +7,18 @@ next problem.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QToolBar
 
-from metavis_gui.ui.timeline.timeline_player import PLAYBACK_RATES
-
-if TYPE_CHECKING:
-    from metavis_gui.ui.timeline.timeline_window import TimelineWindow
+from metavis_gui.ui.timeline.timeline_document import TimelineDocument
+from metavis_gui.ui.timeline.timeline_editor import TimelineEditor
+from metavis_gui.ui.timeline.timeline_file_commands import TimelineFileCommands
+from metavis_gui.ui.timeline.timeline_player import PLAYBACK_RATES, TimelinePlayer
+from metavis_gui.ui.timeline.word_timeline_view import WordTimelineView
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]
             action.setCheckable(spec.checkable)
             if spec.tip:
                 action.setStatusTip(spec.tip)
-            action.triggered.connect(lambda checked=False, name=spec.name: handlers[name]())
+            # Looked up now, so an action without a handler fails when the window is built, not when used.
+            action.triggered.connect(lambda checked=False, handler=handlers[spec.name]: handler())
             menu.addAction(action)
             window.addAction(action)  # keys work wherever focus is in the window
             actions[spec.name] = action
@@ -125,7 +127,27 @@ def build_toolbar(window: QMainWindow, actions: dict[str, QAction]) -> tuple[QCo
     return speed, nudge, ruler
 
 
-def handlers_for(window: TimelineWindow) -> dict[str, Callable[[], object]]:
+class ActionTarget(Protocol):
+    """The parts of a timeline window that the actions drive (the window passes itself)."""
+
+    document: TimelineDocument
+    editor: TimelineEditor
+    view: WordTimelineView
+    player: TimelinePlayer  # replaced when the media changes: handlers look it up each time they run
+    files: TimelineFileCommands
+
+    def close(self) -> bool: ...
+    def start_retype(self) -> None: ...
+    def start_insert(self) -> None: ...
+    def run_in_background(self, coroutine: Coroutine[Any, Any, object]) -> None: ...
+    async def snap_selected_boundary(self) -> bool: ...
+    async def refine_all_boundaries(self) -> bool: ...
+    def show_find(self) -> None: ...
+    def next_problem(self) -> None: ...
+    def play_selection(self, offset: str = "word") -> None: ...
+
+
+def handlers_for(window: ActionTarget) -> dict[str, Callable[[], object]]:
     """What each action does, by the names in MENUS."""
     document, editor, view = window.document, window.editor, window.view
     playhead = lambda: window.player.position_ticks

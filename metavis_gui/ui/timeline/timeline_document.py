@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from metavis_gui.contract import WordRecord
-from metavis_gui.timeline.transcript_files import OpenedTranscript
 from metavis_gui.timeline.edit_commands import EditCommand, EditRejected
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.timeline.transcript_change import TranscriptChange
+from metavis_gui.timeline.transcript_files import OpenedTranscript
 from metavis_gui.ui.timeline.timeline_undo_command import TimelineUndoCommand
 from metavis_gui.ui.timeline.word_selection import WordSelection
 

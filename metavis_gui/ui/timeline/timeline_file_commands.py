@@ -8,61 +8,72 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from metavis_gui.contract import ContractError
 from metavis_gui.timeline.transcript_files import export_bundle, export_srt, save_in_place
-
-if TYPE_CHECKING:
-    from metavis_gui.ui.timeline.timeline_document import TimelineDocument
-    from metavis_gui.ui.timeline.timeline_window import TimelineWindow
+from metavis_gui.ui.timeline.timeline_autosave import TimelineAutosave
+from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 
 WORDS_FILTER = "Word transcripts (*.jsonl);;All files (*)"
 
 
 class TimelineFileCommands:
-    def __init__(self, window: TimelineWindow) -> None:
+    """The window's file commands; what they need of the window is handed in, so they never import it.
+
+    `window` parents the dialogs and is closed again after the unsaved-edits answer;
+    `open_words` opens another words file in a new window (None: Open does nothing).
+    """
+
+    def __init__(
+        self,
+        window: QWidget,
+        document: TimelineDocument,
+        autosave: TimelineAutosave,
+        show_message: Callable[[str], None],
+        set_media: Callable[[Path], None],
+        open_words: Callable[[Path], object] | None = None,
+    ) -> None:
         self.window = window
+        self.document = document
+        self.autosave = autosave
+        self.show_message = show_message
+        self.set_media = set_media
+        self.open_words = open_words
         self.close_prompt: QMessageBox | None = None
         self.dialog: QFileDialog | None = None
         self._close_answered = False
-
-    @property
-    def document(self) -> TimelineDocument:
-        return self.window.document
 
     def save(self) -> bool:
         try:
             paths = save_in_place(self.document.opened, self.document.records())
         except (ContractError, OSError) as error:
-            self.window.show_message(f"Not saved: {error}")
+            self.show_message(f"Not saved: {error}")
             return False
         self.document.mark_saved()
-        self.window.autosave.discard()
-        self.window.show_message(f"Saved {', '.join(path.name for path in paths)} in {paths[0].parent}")
+        self.autosave.discard()
+        self.show_message(f"Saved {', '.join(path.name for path in paths)} in {paths[0].parent}")
         return True
 
     def export_to(self, folder: Path) -> list[Path]:
         paths = export_bundle(self.document.opened, self.document.records(), folder)
-        self.window.show_message(f"Exported to {folder}")
+        self.show_message(f"Exported to {folder}")
         return paths
 
     def export_srt_to(self, path: Path) -> Path:
         export_srt(self.document.records(), path)
-        self.window.show_message(f"Exported captions to {path}")
+        self.show_message(f"Exported captions to {path}")
         return path
 
     # Dialogs.
 
     def ask_open(self) -> None:
-        from metavis_gui.ui.timeline.timeline_opening import (
-            open_timeline,  # the opener imports this module
-        )
-
+        open_words = self.open_words
+        if open_words is None:
+            return
         self._ask_file("Open a words file", QFileDialog.FileMode.ExistingFile, WORDS_FILTER,
-                       lambda path: self._reporting_errors(open_timeline, Path(path), "Cannot open"))  # fmt: skip
+                       lambda path: self._reporting_errors(open_words, Path(path), "Cannot open"))  # fmt: skip
 
     def ask_export(self) -> None:
         self._ask_file("Export the transcript into a folder", QFileDialog.FileMode.Directory, "",
@@ -80,7 +91,7 @@ class TimelineFileCommands:
         """Asked once when the media was not found beside the transcript."""
         name = self.document.opened.summary.input_file_name if self.document.opened.summary else "the media"
         self._ask_file(f"Where is {name}? (for the waveform and playback)", QFileDialog.FileMode.ExistingFile,
-                       "Media (*)", lambda path: self.window.set_media(Path(path)))  # fmt: skip
+                       "Media (*)", lambda path: self.set_media(Path(path)))  # fmt: skip
 
     def _ask_file(
         self,
@@ -107,7 +118,7 @@ class TimelineFileCommands:
         try:
             action(argument)
         except (ContractError, OSError) as error:
-            self.window.show_message(f"{what}: {error}")
+            self.show_message(f"{what}: {error}")
 
     # Closing.
 
@@ -132,7 +143,7 @@ class TimelineFileCommands:
         if button == QMessageBox.StandardButton.Save and self.save():
             self._close_answered = True
         elif button == QMessageBox.StandardButton.Discard:
-            self.window.autosave.discard()
+            self.autosave.discard()
             self._close_answered = True
         if self._close_answered:
             self.window.close()

@@ -30,7 +30,8 @@ def open_timeline(words_path: Path, media_path: Path | None = None, show: bool =
     Raises `TranscriptFileInvalid` when the words file cannot be read at all.
     """
     opened = open_transcript(Path(words_path), media_path)
-    return _show(TimelineWindow(opened), show, ask_for_media=opened.media_path is None and opened.summary is not None)
+    window = TimelineWindow(opened, open_words=open_timeline)
+    return _show(window, show, ask_for_media=opened.media_path is None and opened.summary is not None)
 
 
 def restore_timeline(recovery: Recovery, show: bool = True) -> TimelineWindow:
@@ -42,7 +43,8 @@ def restore_timeline(recovery: Recovery, show: bool = True) -> TimelineWindow:
         opened = OpenedTranscript(recovery.words_path, [], [], None, recovery.media_path)
     if opened.media_path is None and recovery.media_path is not None and recovery.media_path.is_file():
         opened.media_path = recovery.media_path
-    return _show(TimelineWindow(opened, restored_records=recovery.records), show, ask_for_media=False)
+    window = TimelineWindow(opened, restored_records=recovery.records, open_words=open_timeline)
+    return _show(window, show, ask_for_media=False)
 
 
 def offer_timeline_recovery(

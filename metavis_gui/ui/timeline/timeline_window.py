@@ -7,7 +7,7 @@ document's undo stack, and every view listens to `transcript_changed`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from metavis_gui.contract import TICKS_PER_SECOND, WordRecord
-from metavis_gui.timeline.transcript_files import OpenedTranscript
 from metavis_gui.jobs.waveform_job import AudioStage, MediaAudio
 from metavis_gui.media.errors import MediaError
 from metavis_gui.media.waveform_peaks import WaveformPeaks
 from metavis_gui.timeline.editable_word import WordKey
 from metavis_gui.timeline.speech_envelope import SpeechEnvelope
 from metavis_gui.timeline.timing_checks import TimingProblem
+from metavis_gui.timeline.transcript_files import OpenedTranscript
 from metavis_gui.ui.timeline import timeline_actions
 from metavis_gui.ui.timeline.checks_panel import ChecksPanel
 from metavis_gui.ui.timeline.find_replace_panel import FindReplacePanel
@@ -51,8 +51,13 @@ class TimelineWindow(QMainWindow):
     closed = Signal()
 
     def __init__(
-        self, opened: OpenedTranscript, restored_records: list[WordRecord] | None = None, parent: QWidget | None = None
+        self,
+        opened: OpenedTranscript,
+        restored_records: list[WordRecord] | None = None,
+        parent: QWidget | None = None,
+        open_words: Callable[[Path], object] | None = None,
     ) -> None:
+        """`open_words` is what File > Open calls with the chosen words file (None: no Open)."""
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.document = TimelineDocument(opened, restored_records, self)
@@ -67,12 +72,16 @@ class TimelineWindow(QMainWindow):
         self.player: TimelinePlayer = TimelinePlayer(None, self.document.transcript.duration_ticks, self)
         self.audio: MediaAudio | None = None
         self.peaks: WaveformPeaks | None = None
-        self.files = TimelineFileCommands(self)
         self.autosave = TimelineAutosave(self.document, opened.media_path, parent=self)
+        self.files = TimelineFileCommands(self, self.document, self.autosave, self.show_message, self.set_media,
+                                          open_words)  # fmt: skip
         self._playing_key: WordKey | None = None
         self._background_tasks: set[asyncio.Future] = set()
-        self.side_tabs, self.progress, self.status_label = lay_out(self, opened)
+        self.side_tabs, self.progress, self.status_label = lay_out(
+            self, opened, timeline=self.panel, text_view=self.text_view, checks=self.checks,
+            find_panel=self.find_panel, line_problems=self.line_problems)  # fmt: skip
         self.actions_by_name = timeline_actions.build_actions(self, timeline_actions.handlers_for(self))
+        self.actions_by_name["open"].setEnabled(open_words is not None)
         self.speed_box, self.nudge_box, self.ruler_box = timeline_actions.build_toolbar(self, self.actions_by_name)
         self._connect()
         self.set_media(opened.media_path)
