@@ -49,6 +49,7 @@ from metavis_gui.contract.word_record import (
     format_word_id,
     parse_word_id,
 )
+from metavis_gui.contract.word_timing import TimingSummary, WordTimingSource
 from metavis_gui.contract.words_jsonl import (
     LineProblem,
     WordsFileContents,
@@ -70,6 +71,7 @@ __all__ = [
     "ContractError",
     "InvalidTime",
     "LineProblem",
+    "TimingSummary",
     "ToolInfo",
     "TranscriptBundleInvalid",
     "TranscriptFileInvalid",
@@ -77,6 +79,7 @@ __all__ = [
     "WordDraft",
     "WordRecord",
     "WordRecordsInvalid",
+    "WordTimingSource",
     "WordsFileContents",
     "adjacent_captions_path",
     "build_caption_cues",

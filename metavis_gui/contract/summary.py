@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from metavis_gui.contract.atomic_write import write_bytes_atomic
 from metavis_gui.contract.errors import TranscriptFileInvalid
+from metavis_gui.contract.word_timing import TimingSummary
 
 SUMMARY_SCHEMA = "transcript.summary.v1"
 
@@ -36,6 +37,8 @@ class TranscriptSummary(BaseModel):
     language: str | None
     tool: ToolInfo
     word_count: Annotated[int, Field(ge=0)] = Field(alias="wordCount")
+    # Not in the contract's list; readers that do not know it skip it. Absent when no alignment was tried.
+    timing: TimingSummary | None = None
 
     @field_validator("input_file_name")
     @classmethod
@@ -45,10 +48,20 @@ class TranscriptSummary(BaseModel):
             raise ValueError(f"input must be a file name without folders, got {name!r}")
         return name
 
+    @model_validator(mode="after")
+    def _one_timing_source_per_word(self) -> TranscriptSummary:
+        if self.timing is not None and len(self.timing.word_sources) != self.word_count:
+            raise ValueError(
+                f"timing.wordSources has {len(self.timing.word_sources)} letters for {self.word_count} words"
+            )
+        return self
+
 
 def serialize_summary(summary: TranscriptSummary) -> bytes:
     """Sorted keys, two-space indent, trailing newline: the same bytes for the same summary."""
     document = summary.model_dump(by_alias=True)
+    if document["timing"] is None:
+        del document["timing"]  # the summary stays byte for byte what it was before alignment existed
     text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     return (text + "\n").encode("utf-8")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
-from metavis_gui.contract import WordRecord
+from metavis_gui.contract import WordRecord, WordTimingSource
 from metavis_gui.timeline.edit_errors import UnknownWord
 from metavis_gui.timeline.editable_word import EditableWord, WordKey
 from metavis_gui.timeline.transcript_change import TranscriptChange, WordChanges
@@ -43,12 +43,22 @@ class EditableTranscript:
         self._record_cache = WordRecordCache()
 
     @classmethod
-    def from_word_records(cls, records: Sequence[WordRecord], duration_ticks: int | None = None) -> EditableTranscript:
-        """Words from contract records, keyed 0, 1, ... in file order.
+    def from_word_records(
+        cls,
+        records: Sequence[WordRecord],
+        duration_ticks: int | None = None,
+        timing_sources: Sequence[WordTimingSource] | None = None,
+    ) -> EditableTranscript:
+        """Words from contract records, keyed 0, 1, ... in file order, with each one's timing source if known.
 
         Without a media duration the last word's end stands in for it.
         """
-        words = [editable_word_of(record, key) for key, record in enumerate(records)]
+        if timing_sources is None or len(timing_sources) != len(records):
+            timing_sources = [WordTimingSource.ENGINE] * len(records)
+        words = [
+            editable_word_of(record, key, source)
+            for key, (record, source) in enumerate(zip(records, timing_sources, strict=True))
+        ]
         if duration_ticks is None:
             duration_ticks = max((word.end_ticks for word in words), default=0)
         transcript = cls(words, duration_ticks)
@@ -63,6 +73,10 @@ class EditableTranscript:
         through `build_word_records`; the rest reuse their records.
         """
         return self._record_cache.records_for(self._words)
+
+    def timing_sources(self) -> list[WordTimingSource]:
+        """Each word's timing source, in the order of `to_word_records`."""
+        return [word.timing_source for word in self._words]
 
     # Reading.
 

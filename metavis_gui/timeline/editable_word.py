@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from metavis_gui.contract.word_timing import WordTimingSource
+
 # A word's edge: which boundary an edit moves.
 WordEdge = Literal["start", "end"]
 
@@ -32,6 +34,7 @@ class EditableWord:
     clip_id: str | None = None
     timeline_start_ticks: int | None = None
     timeline_end_ticks: int | None = None
+    timing_source: WordTimingSource = WordTimingSource.ENGINE
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
@@ -45,12 +48,17 @@ class EditableWord:
     def edge_ticks(self, edge: WordEdge) -> int:
         return self.start_ticks if edge == "start" else self.end_ticks
 
-    def retimed(self, start_ticks: int, end_ticks: int) -> EditableWord:
-        """The word at new source times; a timeline position moves with its source edge.
+    def retimed(
+        self, start_ticks: int, end_ticks: int, source: WordTimingSource = WordTimingSource.HAND
+    ) -> EditableWord:
+        """The word at new source times, which `source` set; a timeline position moves with its source edge.
 
         The word maps into its clip at a fixed offset, so correcting where it is
         in the source corrects where it is on the edited timeline by the same amount.
         """
+        if (start_ticks, end_ticks) == (self.start_ticks, self.end_ticks):
+            # A hand edit that moved nothing leaves the word as it was; the aligner confirming a time times it.
+            return self if source is WordTimingSource.HAND else replace(self, timing_source=source)
         timeline_start = self.timeline_start_ticks
         timeline_end = self.timeline_end_ticks
         if timeline_start is not None:
@@ -66,6 +74,7 @@ class EditableWord:
             end_ticks=end_ticks,
             timeline_start_ticks=timeline_start,
             timeline_end_ticks=timeline_end,
+            timing_source=source,
         )
 
     def with_text(self, text: str) -> EditableWord:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from metavis_gui.contract.word_timing import WordTimingSource
 from metavis_gui.timeline.edit_command_base import AppliedEdit, apply_nothing, apply_word_changes, clamp
 from metavis_gui.timeline.edit_errors import EditRejected, EmptyWordText, NoNeighbourWord, WordKeyInUse
 from metavis_gui.timeline.editable_transcript import EditableTranscript
@@ -154,7 +155,7 @@ def _inherit(
     neighbour: EditableWord | None, key: WordKey, text: str, start: int, end: int, confidence: float
 ) -> EditableWord:
     if neighbour is None:
-        return EditableWord(key, text, start, end, confidence)
+        return EditableWord(key, text, start, end, confidence, timing_source=WordTimingSource.HAND)
     timeline_start = timeline_end = None
     if neighbour.timeline_start_ticks is not None:
         offset = neighbour.timeline_start_ticks - neighbour.start_ticks
@@ -168,6 +169,7 @@ def _inherit(
         confidence=confidence,
         timeline_start_ticks=timeline_start,
         timeline_end_ticks=timeline_end,
+        timing_source=WordTimingSource.HAND,
     )
 
 

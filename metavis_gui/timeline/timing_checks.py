@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from metavis_gui.contract import TICKS_PER_SECOND
+from metavis_gui.contract import TICKS_PER_SECOND, WordTimingSource
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.timeline.editable_word import EditableWord, WordKey
 
@@ -21,6 +21,7 @@ class ProblemKind(str, Enum):
     OUTSIDE_MEDIA = "outside-media"
     LONG_GAP = "long-gap"
     LOW_CONFIDENCE = "low-confidence"
+    ENGINE_TIMED = "engine-timed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ def find_timing_problems(
     later word, against the word that reaches furthest into it.
     """
     problems: list[TimingProblem] = []
+    # Once the audio timed some words, the ones it could not time are worth a look; before, none were aligned.
+    was_aligned = any(word.timing_source is WordTimingSource.ALIGNED for word in transcript)
     furthest_end_key: WordKey | None = None
     furthest_end = -1
     previous = None
@@ -66,6 +69,9 @@ def find_timing_problems(
         if word.confidence < low_confidence:
             message = f"{label} has low confidence ({word.confidence:.2f})"
             problems.append(_problem(ProblemKind.LOW_CONFIDENCE, word, message))
+        if was_aligned and word.timing_source is WordTimingSource.ENGINE:
+            message = f"{label} kept the engine's times: the aligner could not place it in the audio"
+            problems.append(_problem(ProblemKind.ENGINE_TIMED, word, message))
         if word.end_ticks > furthest_end:
             furthest_end, furthest_end_key = word.end_ticks, word.key
         previous = word

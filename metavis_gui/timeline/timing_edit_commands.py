@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metavis_gui.contract.word_timing import WordTimingSource
 from metavis_gui.timeline.edit_command_base import AppliedEdit, apply_nothing, apply_word_changes, clamp
 from metavis_gui.timeline.edit_errors import NoNeighbourWord
 from metavis_gui.timeline.editable_transcript import EditableTranscript
@@ -146,9 +147,10 @@ class RetimeWords:
 
     new_times: tuple[tuple[WordKey, int, int], ...]
     description: str = "retime words"
+    source: WordTimingSource = WordTimingSource.HAND
 
     def apply(self, transcript: EditableTranscript) -> AppliedEdit:
         if not self.new_times:
             return apply_nothing(self.description)
-        retimed = tuple(transcript.word(key).retimed(start, end) for key, start, end in self.new_times)
+        retimed = tuple(transcript.word(key).retimed(start, end, self.source) for key, start, end in self.new_times)
         return apply_word_changes(transcript, WordChanges(put_words=retimed), self.description)

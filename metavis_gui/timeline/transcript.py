@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from metavis_gui.contract.word_timing import WordTimingSource
+
 
 class TranscriptWord(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -13,6 +15,7 @@ class TranscriptWord(BaseModel):
     end_ticks: int = Field(ge=0)
     confidence: float = Field(ge=0.0, le=1.0)
     segment_index: int = Field(default=0, ge=0)
+    timing_source: WordTimingSource = WordTimingSource.ENGINE
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> TranscriptWord:

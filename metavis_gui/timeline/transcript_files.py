@@ -5,6 +5,7 @@ No Qt here: the window calls these and shows what they return or raise.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from metavis_gui.contract import (
     SUMMARY_FILE_NAME,
     WORDS_FILE_NAME,
     LineProblem,
+    TimingSummary,
     ToolInfo,
     TranscriptSummary,
     WordRecord,
+    WordTimingSource,
     read_summary,
     read_words_jsonl,
     ticks_from_seconds,
@@ -42,6 +45,14 @@ class OpenedTranscript:
     @property
     def duration_ticks(self) -> int | None:
         return ticks_from_seconds(self.summary.duration_seconds) if self.summary is not None else None
+
+    @property
+    def timing_sources(self) -> tuple[WordTimingSource, ...] | None:
+        """Each record's timing source from the summary; None when it has none or it does not fit the records."""
+        timing = self.summary.timing if self.summary is not None else None
+        if timing is None or self.problems or len(timing.word_sources) != len(self.records):
+            return None
+        return timing.sources()
 
     @property
     def title(self) -> str:
@@ -86,28 +97,43 @@ def _summary_beside(words_path: Path) -> tuple[TranscriptSummary | None, str | N
         return None, str(error)
 
 
-def summary_for(opened: OpenedTranscript, word_count: int) -> TranscriptSummary:
-    """The opened summary with the edited word count; one made up for a words file that came without one."""
-    if opened.summary is not None:
-        if opened.summary.word_count == word_count:
-            return opened.summary
-        return opened.summary.model_copy(update={"word_count": word_count})
-    input_name = opened.media_path.name if opened.media_path is not None else opened.words_path.stem
-    return TranscriptSummary(
-        input=input_name, duration_seconds=0.0, language=None, tool=EDITOR_TOOL, word_count=word_count
-    )
+def summary_for(opened: OpenedTranscript, timing_sources: Sequence[WordTimingSource]) -> TranscriptSummary:
+    """The opened summary for the edited words (one per timing source); one made up when the file had none.
+
+    Timing is recorded when the opened summary had it or any word is no longer the engine's.
+    """
+    word_count = len(timing_sources)
+    summary = opened.summary
+    if summary is None:
+        input_name = opened.media_path.name if opened.media_path is not None else opened.words_path.stem
+        summary = TranscriptSummary(
+            input=input_name, duration_seconds=0.0, language=None, tool=EDITOR_TOOL, word_count=word_count
+        )
+    timing = summary.timing
+    if timing is not None or any(source is not WordTimingSource.ENGINE for source in timing_sources):
+        previous = timing or TimingSummary()
+        timing = TimingSummary.of_sources(
+            timing_sources, previous.aligner, previous.acoustic_model, previous.notice
+        )
+    if summary.word_count == word_count and summary.timing == timing:
+        return summary
+    return summary.model_copy(update={"word_count": word_count, "timing": timing})
 
 
-def save_in_place(opened: OpenedTranscript, records: list[WordRecord]) -> list[Path]:
+def save_in_place(
+    opened: OpenedTranscript, records: list[WordRecord], timing_sources: Sequence[WordTimingSource]
+) -> list[Path]:
     """Overwrite what was opened: the whole bundle when it was one, else just the words file."""
     if opened.words_path.name == WORDS_FILE_NAME and opened.summary is not None:
-        return write_transcript_bundle(opened.words_path.parent, records, summary_for(opened, len(records)))
+        return write_transcript_bundle(opened.words_path.parent, records, summary_for(opened, timing_sources))
     write_words_jsonl(opened.words_path, records)
     return [opened.words_path]
 
 
-def export_bundle(opened: OpenedTranscript, records: list[WordRecord], folder: Path) -> list[Path]:
-    return write_transcript_bundle(folder, records, summary_for(opened, len(records)))
+def export_bundle(
+    opened: OpenedTranscript, records: list[WordRecord], timing_sources: Sequence[WordTimingSource], folder: Path
+) -> list[Path]:
+    return write_transcript_bundle(folder, records, summary_for(opened, timing_sources))
 
 
 def export_srt(records: list[WordRecord], path: Path) -> Path:

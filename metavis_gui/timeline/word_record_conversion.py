@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from metavis_gui.contract import WordDraft, WordRecord, build_word_records
+from metavis_gui.contract import WordDraft, WordRecord, WordTimingSource, build_word_records
 from metavis_gui.timeline.editable_word import EditableWord, WordKey
 
 
-def editable_word_of(record: WordRecord, key: WordKey) -> EditableWord:
+def editable_word_of(
+    record: WordRecord, key: WordKey, timing_source: WordTimingSource = WordTimingSource.ENGINE
+) -> EditableWord:
     return EditableWord(
         key=key,
         text=record.word,
@@ -28,6 +30,7 @@ def editable_word_of(record: WordRecord, key: WordKey) -> EditableWord:
         clip_id=record.clip_id,
         timeline_start_ticks=record.timeline_time_ticks,
         timeline_end_ticks=record.timeline_time_end_ticks,
+        timing_source=timing_source,
     )
 
 

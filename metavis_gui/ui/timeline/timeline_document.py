@@ -12,7 +12,7 @@ from collections.abc import Hashable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from metavis_gui.contract import WordRecord
+from metavis_gui.contract import WordRecord, WordTimingSource
 from metavis_gui.timeline.edit_commands import EditCommand, EditRejected
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.timeline.transcript_change import TranscriptChange
@@ -33,7 +33,7 @@ class TimelineDocument(QObject):
         super().__init__(parent)
         self.opened = opened
         self.transcript = EditableTranscript.from_word_records(
-            opened.records if records is None else records, opened.duration_ticks
+            opened.records if records is None else records, opened.duration_ticks, opened.timing_sources
         )
         self.undo_stack = QUndoStack(self)
         self.selection = WordSelection(self)
@@ -90,6 +90,9 @@ class TimelineDocument(QObject):
 
     def records(self) -> list[WordRecord]:
         return self.transcript.to_word_records()
+
+    def timing_sources(self) -> list[WordTimingSource]:
+        return self.transcript.timing_sources()
 
     def _forget_removed_words(self, change: TranscriptChange) -> None:
         if change.removed_keys:

@@ -47,7 +47,7 @@ class TimelineFileCommands:
 
     def save(self) -> bool:
         try:
-            paths = save_in_place(self.document.opened, self.document.records())
+            paths = save_in_place(self.document.opened, self.document.records(), self.document.timing_sources())
         except (ContractError, OSError) as error:
             self.show_message(f"Not saved: {error}")
             return False
@@ -57,7 +57,7 @@ class TimelineFileCommands:
         return True
 
     def export_to(self, folder: Path) -> list[Path]:
-        paths = export_bundle(self.document.opened, self.document.records(), folder)
+        paths = export_bundle(self.document.opened, self.document.records(), self.document.timing_sources(), folder)
         self.show_message(f"Exported to {folder}")
         return paths
 

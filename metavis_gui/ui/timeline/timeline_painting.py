@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
+from metavis_gui.contract.word_timing import WordTimingSource
 from metavis_gui.media.waveform_peaks import WaveformPeaks
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.timeline.editable_word import EditableWord, WordEdge, WordKey
@@ -45,6 +46,13 @@ CURRENT_BORDER = QColor("#ffd54a")
 PLAYHEAD = QColor("#ff4b4b")
 # Opaque on purpose: a translucent fill blends every pixel of a 400 px column (about 70 us a line).
 WORD_EDGE_LINE = QColor("#3f4653")
+# A strip along each box's foot says where its times came from: the audio, the engine, or the editor.
+TIMING_SOURCE_STRIP_HEIGHT = 3
+TIMING_SOURCE_COLOURS = {
+    WordTimingSource.ALIGNED: QColor("#4cc38a"),
+    WordTimingSource.ENGINE: QColor("#e0a030"),
+    WordTimingSource.HAND: QColor("#d8dce4"),
+}
 
 
 def confidence_fill(confidence: float) -> QColor:
@@ -135,6 +143,7 @@ def paint_words(
     lines: list[QRectF] = []
     labelled: list[tuple[QRectF, str]] = []
     marked: list[tuple[EditableWord, QRectF]] = []
+    strips: dict[WordTimingSource, list[QRectF]] = {}
     start, ticks_per_pixel, top, height = scale.start_ticks, scale.ticks_per_pixel, lane.top(), lane.height()
     for index in visible:
         word = transcript[index]
@@ -143,6 +152,9 @@ def paint_words(
         if x1 < -2 or x0 > scale.width + 2:
             continue
         box = QRectF(x0, top, max(x1 - x0, 1.0), height)
+        strips.setdefault(word.timing_source, []).append(
+            QRectF(x0, top + height - TIMING_SOURCE_STRIP_HEIGHT, box.width(), TIMING_SOURCE_STRIP_HEIGHT)
+        )
         if edge_lines:
             lines.append(QRectF(round(x0), wave_area.top(), 1, wave_area.height()))
             lines.append(QRectF(round(x1), wave_area.top(), 1, wave_area.height()))
@@ -160,6 +172,10 @@ def paint_words(
     for bucket, boxes in boxes_by_fill.items():
         painter.setBrush(_BUCKET_FILLS[bucket])
         painter.drawRects(boxes)
+    painter.setPen(Qt.PenStyle.NoPen)
+    for source, source_strips in strips.items():
+        painter.setBrush(TIMING_SOURCE_COLOURS[source])
+        painter.drawRects(source_strips)
     painter.setFont(font)
     painter.setPen(WORD_TEXT)
     for box, text in labelled:
