@@ -1,72 +1,72 @@
-"""One model download run in a worker thread, reported through Qt signals, cancellable at any moment.
+"""One model download as a coroutine, for the model manager and the command line alike.
 
-`download_model` is synchronous and blocks on the network, so it runs in a QThread; the signals are
-emitted from that thread and reach widgets (in the GUI thread) as queued calls, which is how the
-progress bar moves while the qasync loop keeps serving the rest of the app.
+`download_model` blocks on the network, so it runs through `run_in_worker_thread`; its byte counts reach
+`on_progress` on the loop's thread. Cancelling the task that awaits the download stops it, keeping the `.part`
+that the next download resumes.
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
-from PySide6.QtCore import QObject, QThread, Signal
-
+from metavis_gui.jobs.model_job_outcome import ModelJobCancelled, ModelJobFailed, ModelJobFinished, ModelJobOutcome
+from metavis_gui.jobs.worker_thread import WorkerContext, run_in_worker_thread
 from metavis_gui.models.errors import ModelError
-from metavis_gui.models.model_catalog import CatalogEntry
-from metavis_gui.models.model_download import (
-    DEFAULT_TIMEOUT_SECONDS,
-    DownloadCancelled,
-    download_model,
-)
+from metavis_gui.models.model_catalog import CatalogEntry, installed_path
+from metavis_gui.models.model_download import DEFAULT_TIMEOUT_SECONDS, DownloadCancelled, download_model
 
 
-class ModelDownloadJob(QThread):
-    """Emits `download_progressed` while running, then exactly one of finished / failed / cancelled."""
+class DownloadProgress(NamedTuple):
+    done_bytes: int
+    total_bytes: int  # 0 while unknown
 
-    download_progressed = Signal(int, int)  # bytes done, total (0 while unknown)
-    download_finished = Signal(Path)
-    download_failed = Signal(str)
-    download_cancelled = Signal(str)
 
-    def __init__(
-        self,
-        entry: CatalogEntry,
-        models_dir: Path | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT_SECONDS,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.entry = entry
-        self.models_dir = models_dir
-        self.base_url = base_url
-        self.timeout = timeout
-        self._cancel = threading.Event()
+async def run_model_download(
+    entry: CatalogEntry,
+    models_dir: Path | None = None,
+    *,
+    on_progress: Callable[[DownloadProgress], None] | None = None,
+    base_url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> ModelJobOutcome:
+    """How the download ended; never raises.
 
-    def cancel(self) -> None:
-        """Asks the download to stop; the `.part` file is kept so the next download resumes it."""
-        self._cancel.set()
+    A cancelled download returns `ModelJobCancelled` rather than raising: its owner (a dialog, the command)
+    reports a cancel like any other ending, so the cancellation ends here, as a queued transcription's does.
+    """
 
-    def is_cancel_requested(self) -> bool:
-        return self._cancel.is_set()
+    def download(context: WorkerContext[DownloadProgress]) -> Path:
+        return download_model(
+            entry,
+            models_dir,
+            progress=lambda done, total: context.report_progress(DownloadProgress(done, total)),
+            cancelled=context.cancelled,
+            base_url=base_url,
+            timeout=timeout,
+        )
 
-    def run(self) -> None:
-        try:
-            path = download_model(
-                self.entry,
-                self.models_dir,
-                progress=self.download_progressed.emit,
-                cancelled=self._cancel,
-                base_url=self.base_url,
-                timeout=self.timeout,
-            )
-        except DownloadCancelled as error:
-            self.download_cancelled.emit(str(error))
-        except ModelError as error:
-            self.download_failed.emit(str(error))
-        except Exception as error:  # noqa: BLE001 - a worker thread must report, never die silently
-            self.download_failed.emit(f"{self.entry.file_name}: download failed ({type(error).__name__}: {error}).")
-        else:
-            self.download_finished.emit(path)
+    try:
+        installed = await run_in_worker_thread(download, on_progress=on_progress, thread_name=f"download {entry.name}")
+    except asyncio.CancelledError as cancellation:
+        if cancellation.__cause__ is None:  # the cancel came after the download had installed the model
+            return ModelJobFinished(installed=installed_path(entry, models_dir))
+        return _outcome_of_error(entry, cancellation.__cause__)
+    except Exception as error:  # noqa: BLE001 - a bug in the download is reported like a failure, never raised
+        return _outcome_of_error(entry, error)
+    return ModelJobFinished(installed=installed)
+
+
+def download_cancelled_before_start(entry: CatalogEntry) -> ModelJobCancelled:
+    """The ending of a download task cancelled before its first step, which never reached the model layer."""
+    return ModelJobCancelled(message=f"{entry.file_name}: download cancelled before it started.")
+
+
+def _outcome_of_error(entry: CatalogEntry, error: BaseException) -> ModelJobOutcome:
+    if isinstance(error, DownloadCancelled):
+        return ModelJobCancelled(message=str(error))
+    if isinstance(error, ModelError):
+        return ModelJobFailed(message=str(error))
+    return ModelJobFailed(message=f"{entry.file_name}: download failed ({type(error).__name__}: {error}).")

@@ -1,51 +1,56 @@
-"""One model import (a ggml file copied and checked, or a CTranslate2 folder converted) in a worker thread.
+"""One model import (a ggml file checked and copied, or a CTranslate2 folder converted) as a coroutine.
 
-Both read the whole model, which for large-v3 takes seconds to a minute: too long for the GUI thread. As
-with ModelDownloadJob, the signals are emitted from the worker and reach widgets as queued calls.
+Both read the whole model, which for large-v3 takes seconds to a minute, so the import runs through
+`run_in_worker_thread`. Cancelling the task that awaits it stops the import at its next check; nothing is
+installed then.
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
-
+from metavis_gui.jobs.model_job_outcome import ModelJobCancelled, ModelJobFailed, ModelJobFinished, ModelJobOutcome
+from metavis_gui.jobs.worker_thread import WorkerContext, run_in_worker_thread
 from metavis_gui.models.errors import ModelError, ModelImportCancelled
 
 CancelCheck = Callable[[], bool]
 ModelImport = Callable[[CancelCheck], Path]  # installs a model, checking now and then whether to stop; its path
 
 
-class ModelImportJob(QThread):
-    """Emits exactly one of `import_finished` (the installed model), `import_failed`, `import_cancelled`."""
+async def run_model_import(source: Path, run_import: ModelImport) -> ModelJobOutcome:
+    """How the import of source ended; never raises.
 
-    import_finished = Signal(Path)
-    import_failed = Signal(str)
-    import_cancelled = Signal(str)
+    A cancelled import returns `ModelJobCancelled` rather than raising: its owner reports a cancel like any
+    other ending, so the cancellation ends here.
+    """
 
-    def __init__(self, source: Path, run_import: ModelImport, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.source = source
-        self._run_import = run_import
-        self._cancel = threading.Event()
+    def import_model(context: WorkerContext[None]) -> Path:
+        return run_import(context.cancelled)
 
-    def cancel(self) -> None:
-        """Asks the import to stop at its next check; nothing is installed then."""
-        self._cancel.set()
+    try:
+        installed = await run_in_worker_thread(import_model, thread_name=f"import {source.name}")
+    except asyncio.CancelledError as cancellation:
+        if cancellation.__cause__ is None:  # the cancel came after the import had installed the model
+            return ModelJobCancelled(message=f"Import of {source} cancelled as it ended; it may be installed.")
+        return _outcome_of_error(source, cancellation.__cause__)
+    except Exception as error:  # noqa: BLE001 - a bug in the import is reported like a failure, never raised
+        return _outcome_of_error(source, error)
+    return ModelJobFinished(installed=installed)
 
-    def run(self) -> None:
-        try:
-            path = self._run_import(self._cancel.is_set)
-        except ModelImportCancelled as error:
-            self.import_cancelled.emit(str(error))
-        except ModelError as error:
-            self.import_failed.emit(str(error))
-        except OSError as error:
-            reason = error.strerror or str(error)
-            self.import_failed.emit(f"{error.filename or self.source}: {reason}. Nothing was installed.")
-        except Exception as error:  # noqa: BLE001 - a worker thread must report, never die silently
-            self.import_failed.emit(f"{self.source}: import failed ({type(error).__name__}: {error}).")
-        else:
-            self.import_finished.emit(path)
+
+def import_cancelled_before_start(source: Path) -> ModelJobCancelled:
+    """The ending of an import task cancelled before its first step, which never touched the store."""
+    return ModelJobCancelled(message=f"Import of {source} cancelled; nothing was installed.")
+
+
+def _outcome_of_error(source: Path, error: BaseException) -> ModelJobOutcome:
+    if isinstance(error, ModelImportCancelled):
+        return ModelJobCancelled(message=str(error))
+    if isinstance(error, ModelError):
+        return ModelJobFailed(message=str(error))
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error)
+        return ModelJobFailed(message=f"{error.filename or source}: {reason}. Nothing was installed.")
+    return ModelJobFailed(message=f"{source}: import failed ({type(error).__name__}: {error}).")

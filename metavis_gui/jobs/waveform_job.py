@@ -3,10 +3,10 @@
 `MediaAudio` belongs to one timeline window. Peaks come from the on-disk cache
 when the media has not changed (no decode at all); otherwise the media is
 decoded to a 16 kHz WAV in a private temp folder (ffmpeg through
-`run_child_process`, cancellable) and the peaks are computed in a worker
-thread, reading the WAV block by block. The decoded WAV is kept until
-`close()`, because snapping to the audio needs the samples; when the peaks
-came from the cache it is decoded only when a snap first asks for it.
+`run_child_process`, cancellable) and the peaks are computed through
+`run_in_worker_thread`, reading the WAV block by block. The decoded WAV is
+kept until `close()`, because snapping to the audio needs the samples; when
+the peaks came from the cache it is decoded only when a snap first asks for it.
 """
 
 from __future__ import annotations
@@ -18,14 +18,9 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
-from metavis_gui.jobs.child_process import run_child_process
-from metavis_gui.media.decode import (
-    ENGINE_SAMPLE_RATE,
-    decode_arguments,
-    decode_progress_seconds,
-)
-from metavis_gui.media.errors import MediaUnreadable
-from metavis_gui.media.probe import find_media_tool
+from metavis_gui.jobs.audio_decoding import decode_to_wav
+from metavis_gui.jobs.worker_thread import WorkerContext, run_in_worker_thread
+from metavis_gui.media.decode import ENGINE_SAMPLE_RATE
 from metavis_gui.media.wav_samples import WavSamples
 from metavis_gui.media.waveform_peaks import (
     WaveformPeaks,
@@ -64,20 +59,23 @@ class MediaAudio:
             self.peaks_came_from_cache = True
             return cached
         wav_path = await self.decoded_wav(on_progress)
-        loop = asyncio.get_running_loop()
 
-        def report(fraction: float) -> None:  # runs in the worker thread
-            loop.call_soon_threadsafe(on_progress, AudioStage.MEASURING, fraction)
+        def measure(context: WorkerContext[float]) -> WaveformPeaks:
+            return compute_peaks_from_wav(wav_path, context.report_progress)
 
-        peaks = await loop.run_in_executor(None, compute_peaks_from_wav, wav_path, report)
-        await loop.run_in_executor(None, save_peaks, cache_path, peaks)
+        peaks = await run_in_worker_thread(
+            measure, on_progress=lambda fraction: on_progress(AudioStage.MEASURING, fraction), thread_name="peaks"
+        )
+        await run_in_worker_thread(lambda context: save_peaks(cache_path, peaks), thread_name="peaks cache")
         return peaks
 
     async def speech_envelope(self, on_progress: AudioProgress) -> SpeechEnvelope:
         if self._envelope is None:
             wav_path = await self.decoded_wav(on_progress)
             on_progress(AudioStage.ANALYSING, 0.0)
-            self._envelope = await asyncio.get_running_loop().run_in_executor(None, _envelope_of_wav, wav_path)
+            self._envelope = await run_in_worker_thread(
+                lambda context: _envelope_of_wav(wav_path), thread_name="speech envelope"
+            )
             on_progress(AudioStage.ANALYSING, 1.0)
         return self._envelope
 
@@ -93,21 +91,12 @@ class MediaAudio:
     async def _decode(self, on_progress: AudioProgress) -> Path:
         self._work_dir = Path(tempfile.mkdtemp(prefix="metavis-timeline-"))
         wav_path = self._work_dir / "audio-16k-mono.wav"
-        expected = self._duration_seconds or 0.0
-
-        def on_line(line: str) -> None:
-            seconds = decode_progress_seconds(line)
-            if seconds is not None and expected > 0:
-                on_progress(AudioStage.DECODING, min(1.0, seconds / expected))
-
-        on_progress(AudioStage.DECODING, 0.0)
-        result = await run_child_process(
-            find_media_tool("ffmpeg"), decode_arguments(self.media_path, wav_path), on_stdout_line=on_line
+        await decode_to_wav(
+            self.media_path,
+            wav_path,
+            expected_seconds=self._duration_seconds or 0.0,
+            on_fraction=lambda fraction: on_progress(AudioStage.DECODING, fraction),
         )
-        if result.exit_code != 0 or result.crashed or not wav_path.is_file():
-            reason = (result.stderr.strip().splitlines() or [f"exit code {result.exit_code}"])[-1]
-            raise MediaUnreadable(self.media_path, f"{self.media_path}: FFmpeg could not decode its audio ({reason}).")
-        on_progress(AudioStage.DECODING, 1.0)
         return wav_path
 
     def close(self) -> None:

@@ -1,17 +1,21 @@
 """The whisper.cpp tab's buttons that bring a model from disk into the store: a ggml file, or a CTranslate2 folder.
 
 File dialogs open with open(), never exec(): a nested event loop would stall the qasync loop. Both imports
-read the whole model, so each runs in a ModelImportJob thread and can be cancelled.
+read the whole model, so each runs as a `run_model_import` task on the loop (its work off the GUI thread) and
+can be cancelled.
 """
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
-from metavis_gui.jobs.model_import_job import CancelCheck, ModelImport, ModelImportJob
+from metavis_gui.jobs.model_import_job import CancelCheck, ModelImport, import_cancelled_before_start, run_model_import
+from metavis_gui.jobs.model_job_outcome import ModelJobCancelled, ModelJobFailed, ModelJobFinished, ModelJobOutcome
 from metavis_gui.models.ct2_import import import_ct2_model
 from metavis_gui.models.ggml_import import import_ggml_model
 
@@ -31,8 +35,7 @@ class WhisperCppImportBar(QWidget):
         super().__init__(parent)
         self.models_dir = models_dir
         self.file_dialog: QFileDialog | None = None
-        self._job: ModelImportJob | None = None
-        self._importing: tuple[Path, str] | None = None  # the source, and what finishing it is called
+        self._import_task: asyncio.Task[ModelJobOutcome] | None = None
         self.ggml_button = QPushButton("&Import ggml file…")
         self.ggml_button.setToolTip("Copy a whisper.cpp ggml-*.bin model into the store, after checking it")
         self.ggml_button.clicked.connect(self.choose_ggml_file)
@@ -46,7 +49,7 @@ class WhisperCppImportBar(QWidget):
         layout.addStretch(1)
 
     def is_importing(self) -> bool:
-        return self._job is not None
+        return self._import_task is not None
 
     def choose_ggml_file(self) -> None:
         dialog = self._open_file_dialog("Import a whisper.cpp ggml model", QFileDialog.FileMode.ExistingFile)
@@ -74,41 +77,31 @@ class WhisperCppImportBar(QWidget):
         self._start(source, run_import, f"Converting {source} into a whisper.cpp model…", "Converted")
 
     def _start(self, source: Path, run_import: ModelImport, started: str, done_verb: str) -> None:
-        if self._job is not None:
+        if self._import_task is not None:
             return
-        job = ModelImportJob(source, run_import, parent=self)
-        # Bound methods of this widget, not lambdas: the calls are then queued to the GUI thread.
-        job.import_finished.connect(self._on_imported)
-        job.import_failed.connect(self._on_not_imported)
-        job.import_cancelled.connect(self._on_not_imported)
-        job.finished.connect(job.deleteLater)
-        self._job, self._importing = job, (source, done_verb)
+        task = asyncio.get_event_loop().create_task(run_model_import(source, run_import))
+        task.add_done_callback(partial(self._on_import_ended, source, done_verb))
+        self._import_task = task
         self._update_buttons()
         self.import_started.emit(started)
-        job.start()
 
-    def cancel_and_wait(self, milliseconds: int) -> None:
-        """Stops a running import (at its next tensor or chunk) and waits for its thread to end."""
-        if self._job is not None:
-            self._job.cancel()
-            self._job.wait(milliseconds)
+    def cancel_import(self) -> None:
+        """Stops a running import at its next tensor or chunk; `import_failed` says so once its work has ended."""
+        if self._import_task is not None:
+            self._import_task.cancel()
 
-    def _on_imported(self, installed: Path) -> None:
-        source, done_verb = self._importing or (installed, "Imported")
-        self._end_job()
-        self.import_finished.emit(f"{done_verb} {source} into {installed}.")
-
-    def _on_not_imported(self, message: str) -> None:
-        self._end_job()
-        self.import_failed.emit(message)
-
-    def _end_job(self) -> None:
-        self._job, self._importing = None, None
+    def _on_import_ended(self, source: Path, done_verb: str, task: asyncio.Task[ModelJobOutcome]) -> None:
+        self._import_task = None
         self._update_buttons()
+        match import_cancelled_before_start(source) if task.cancelled() else task.result():
+            case ModelJobFinished(installed=installed):
+                self.import_finished.emit(f"{done_verb} {source} into {installed}.")
+            case ModelJobFailed(message=message) | ModelJobCancelled(message=message):
+                self.import_failed.emit(message)
 
     def _update_buttons(self) -> None:
         for button in (self.ggml_button, self.ct2_button):
-            button.setEnabled(self._job is None)
+            button.setEnabled(self._import_task is None)
 
     def _open_file_dialog(self, title: str, mode: QFileDialog.FileMode) -> QFileDialog:
         dialog = QFileDialog(self, title)

