@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = [engine for engine in arguments.engines.split(",") if engine]
 
     use_repository_models_dir()
-    from metavis_gui.engines.engine_registry import create_engine_adapter, resolve_model_path
+    from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
     from metavis_gui.models.ct2_to_openai_whisper import install_default_openai_whisper_model
 
     if "openai-whisper" in engines and arguments.model == DEFAULT_MODEL_NAME:

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     use_repository_models_dir()
     from metavis_gui.engines.engine_command import TranscriptionSettings
-    from metavis_gui.engines.engine_registry import resolve_model_path
+    from metavis_gui.engines.engine_table import resolve_model_path
     from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
     from metavis_gui.engines.whisper_cpp_binary import locate_whisper_cpp_binary
     from metavis_gui.engines.whisper_cpp_json import WordTimingMode

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no known set in {arguments.sets!r}; choose from {', '.join(n for n, *_ in SPEECH_SETS)}")
 
     use_repository_models_dir()
-    from metavis_gui.engines.engine_registry import resolve_model_path
+    from metavis_gui.engines.engine_table import resolve_model_path
     from metavis_gui.engines.whisper_cpp_binary import locate_whisper_cpp_binary
 
     model_path = resolve_model_path("whisper.cpp", arguments.model)

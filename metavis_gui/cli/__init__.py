@@ -1,5 +1,5 @@
 """metavis-transcribe, the headless command: `transcript generate` (the MetaVis drop-in), `models`, `engines`."""
 
-from metavis_gui.cli.command import main
+from metavis_gui.cli.command import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, main
 
-__all__ = ["main"]
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_USAGE", "main"]

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from metavis_gui.cli.engine_option import add_engine_option
 from metavis_gui.cli.model_manager_commands import (
     MODEL_MANAGER_COMMANDS,
     add_model_manager_commands,
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--max-seconds", type=float, default=None)
     generate.add_argument("--language", default=None, help="a language code, or auto (the default) to detect")
     generate.add_argument("--write-adjacent-captions", type=_boolean, default=False, metavar="true|false")
-    generate.add_argument("--engine", default="whisper.cpp", help="whisper.cpp (default), openai-whisper or faster-whisper")
+    add_engine_option(generate)
     generate.add_argument("--model", default=None, help="a model name (tiny.en, base, ...) or a model file")
     generate.add_argument("--threads", type=int, default=None)
     generate.add_argument("--quiet", action="store_true", help="print only errors and the written paths")
@@ -62,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_model_manager_commands(model_commands)
 
-    commands.add_parser("engines", help="which engines are available, and why not when they are not")
+    commands.add_parser(
+        "engines", help="every engine, whether it can run here and why not; exits 1 when the default one cannot"
+    )
     return parser
 
 

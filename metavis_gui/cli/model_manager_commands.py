@@ -1,6 +1,6 @@
 """`metavis-transcribe models available | download | delete | import-ggml`: the model manager, headless.
 
-`--engine whisper.cpp | openai-whisper | faster-whisper` picks the engine whose models are meant; a
+`--engine` (an engine id or alias from the engine table) picks the engine whose models are meant; a
 faster-whisper model is a folder of files, downloaded, resumed and deleted as one.
 
 Wired into cli.py by `add_model_manager_commands(model_commands)` and `run_model_manager_command(arguments)`
@@ -10,46 +10,45 @@ for `arguments.models_command in MODEL_MANAGER_COMMANDS`. `main()` runs the same
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
+from metavis_gui.cli.engine_option import add_engine_option
+from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
+from metavis_gui.jobs.model_download_job import DownloadProgress, download_cancelled_before_start, run_model_download
+from metavis_gui.jobs.model_job_outcome import ModelJobCancelled, ModelJobFailed, ModelJobFinished
+from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_identity
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.ggml_import import import_ggml_model
 from metavis_gui.models.model_catalog import (
-    FASTER_WHISPER,
     MIRROR_VARIABLE,
-    OPENAI_WHISPER,
-    WHISPER_CPP,
     CatalogEntry,
     ModelKind,
     catalog,
+    engine_folder,
     find_entry,
     installed_path,
     is_installed,
     partial_size,
 )
-from metavis_gui.models.model_download import DEFAULT_TIMEOUT_SECONDS, DownloadCancelled, delete_model, download_model
+from metavis_gui.models.model_download import DEFAULT_TIMEOUT_SECONDS, delete_model
 from metavis_gui.models.model_store import installed_ggml_models, store_dir
 
 MODEL_MANAGER_COMMANDS = frozenset({"available", "download", "delete", "import-ggml"})
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
-_ENGINES = (WHISPER_CPP, OPENAI_WHISPER, FASTER_WHISPER)
 
 
 def add_model_manager_commands(model_commands: argparse._SubParsersAction) -> None:
     available = model_commands.add_parser("available", help="every downloadable model: size, installed, location")
-    available.add_argument("--engine", choices=_ENGINES, default=None)
+    add_engine_option(available, default=None)
     available.add_argument("--all", action="store_true", help="list Core ML encoders on any machine, not only a Mac")
 
     download = model_commands.add_parser("download", help="download, verify and install a model (resumable)")
     download.add_argument("name", help="a model name such as tiny.en, base, large-v3-turbo")
-    download.add_argument("--engine", choices=_ENGINES, default=WHISPER_CPP)
+    add_engine_option(download)
     download.add_argument("--coreml-encoder", action="store_true", help="the Core ML encoder of NAME (Apple Silicon)")
     download.add_argument(
         "--mirror", metavar="URL", default=None, help=f"download from here (or set {MIRROR_VARIABLE})"
@@ -58,7 +57,7 @@ def add_model_manager_commands(model_commands: argparse._SubParsersAction) -> No
 
     delete = model_commands.add_parser("delete", help="delete an installed model and any unfinished download")
     delete.add_argument("name")
-    delete.add_argument("--engine", choices=_ENGINES, default=WHISPER_CPP)
+    add_engine_option(delete)
 
     import_ggml = model_commands.add_parser("import-ggml", help="check a whisper.cpp ggml file and copy it in")
     import_ggml.add_argument("source", type=Path)
@@ -88,12 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_model_manager_command(parser.parse_args(argv))
 
 
-def _print_available(engine: str | None, include_coreml: bool | None) -> None:
+def _print_available(engine: EngineId | None, include_coreml: bool | None) -> None:
     rows = [("ENGINE", "KIND", "NAME", "SIZE", "INSTALLED", "LOCATION")]
     for entry in catalog(engine, include_coreml=include_coreml):
         rows.append(
             (
-                entry.engine,
+                entry.engine.value,
                 entry.kind.value,
                 entry.name,
                 _megabytes(entry.size_bytes),
@@ -101,11 +100,14 @@ def _print_available(engine: str | None, include_coreml: bool | None) -> None:
                 str(installed_path(entry)),
             )
         )
-    if engine in (None, WHISPER_CPP):
-        known = {entry.name for entry in catalog(WHISPER_CPP, include_coreml=False)}
-        for model in installed_ggml_models():
+    listed = [engine] if engine is not None else list(EngineId)
+    for ggml_engine in (each for each in listed if ModelKind.GGML in engine_identity(each).model_kinds):
+        # ggml files under names the catalogue does not list: imported, converted or quantized ones.
+        known = {entry.name for entry in catalog(ggml_engine, include_coreml=False)}
+        for model in installed_ggml_models(engine_folder(ggml_engine)):
             if model.name not in known:
-                rows.append((WHISPER_CPP, "ggml", model.name, _megabytes(model.size_bytes), "yes", str(model.path)))
+                size = _megabytes(model.size_bytes)
+                rows.append((ggml_engine.value, ModelKind.GGML.value, model.name, size, "yes", str(model.path)))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
@@ -127,49 +129,34 @@ def _download(arguments: argparse.Namespace) -> int:
     entry = find_entry(arguments.name, arguments.engine, kind)
     if is_installed(entry):
         print(f"{entry.name} is already installed: {installed_path(entry)}", file=sys.stderr)
-        engine = "" if entry.engine == WHISPER_CPP else f" --engine {entry.engine}"
+        engine = "" if entry.engine is DEFAULT_ENGINE else f" --engine {entry.engine}"
         print(
             f"(to download it again, first run: metavis-transcribe models delete {entry.name}{engine})", file=sys.stderr
         )
         print(installed_path(entry))
         return 0
     printer = _ProgressPrinter(entry.file_name)
-    with _cancel_on_interrupt() as cancel:
-        try:
-            path = download_model(
-                entry, progress=printer, cancelled=cancel, base_url=arguments.mirror, timeout=arguments.timeout
-            )
-        except DownloadCancelled as error:
-            print(f"\nmetavis-transcribe: {error}", file=sys.stderr)
-            return EXIT_INTERRUPTED
-        except ModelError:
-            printer.finish()
-            raise
-    printer.finish()
-    if entry.kind is ModelKind.COREML_ENCODER:
-        print("note: the first run compiles the encoder for the Neural Engine; that can take minutes.", file=sys.stderr)
-    print(path)
-    return 0
-
-
-@contextmanager
-def _cancel_on_interrupt() -> Iterator[threading.Event]:
-    """Ctrl-C sets the event, so the download stops cleanly and keeps its .part; a second Ctrl-C is the usual one."""
-    cancel = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield cancel
-        return
-
-    def interrupt(number: int, frame: object) -> None:
-        cancel.set()
-        signal.signal(signal.SIGINT, previous)
-
-    previous = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, interrupt)
+    download = run_model_download(entry, on_progress=printer, base_url=arguments.mirror, timeout=arguments.timeout)
     try:
-        yield cancel
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        # The model manager's own job: Ctrl-C cancels it, the download stops cleanly and keeps its .part.
+        outcome = run_on_qt_loop(download)
+    except Interrupted:
+        outcome = download_cancelled_before_start(entry)
+    match outcome:
+        case ModelJobCancelled(message=message):
+            print(f"\nmetavis-transcribe: {message}", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        case ModelJobFailed(message=message):
+            printer.finish()
+            print(f"metavis-transcribe: {message}", file=sys.stderr)
+            return EXIT_FAILED
+        case ModelJobFinished(installed=installed):
+            printer.finish()
+            if entry.kind is ModelKind.COREML_ENCODER:
+                note = "note: the first run compiles the encoder for the Neural Engine; that can take minutes."
+                print(note, file=sys.stderr)
+            print(installed)
+    return 0
 
 
 class _ProgressPrinter:
@@ -183,7 +170,8 @@ class _ProgressPrinter:
         self._last_step = -1
         self._printed = False
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, progress: DownloadProgress) -> None:
+        done, total = progress
         if self._first_done is None:
             self._first_done = done
         step = done * 10 // total if total else -1

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from metavis_gui.engines.errors import EngineError
-from metavis_gui.engines.whisper_cpp_binary import locate_whisper_cpp_binary
+from metavis_gui.engines.engine_availability import EngineAvailability
+from metavis_gui.engines.engine_table import describe_engines
 from metavis_gui.models.ct2_import import import_ct2_model, install_default_model
+from metavis_gui.models.engine_ids import DEFAULT_ENGINE
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.model_store import installed_ggml_models
 
@@ -37,11 +38,17 @@ def run_models_command(arguments: argparse.Namespace) -> int:
 
 
 def print_engines() -> int:
-    try:
-        binary = locate_whisper_cpp_binary()
-    except EngineError as error:
-        print(f"whisper.cpp  unavailable: {error}")
-        return 1
-    acceleration = "Core ML encoder support" if binary.coreml else "CPU"
-    print(f"whisper.cpp  {binary.version or 'unknown version'}  {acceleration}  {binary.path} ({binary.origin})")
-    return 0
+    """Every engine of the table, in its order; 1 when the default engine cannot run."""
+    engines = describe_engines(available_first=False)
+    width = max(len(engine.display_name) for engine in engines)
+    for engine in engines:
+        print(f"{engine.display_name:<{width}}  {_engine_state(engine)}")
+    default = next(engine for engine in engines if engine.name == DEFAULT_ENGINE)
+    return 0 if default.available else 1
+
+
+def _engine_state(engine: EngineAvailability) -> str:
+    if not engine.available:
+        return f"unavailable: {engine.reason}"
+    found_at = f"  {engine.location} ({engine.origin})" if engine.location else ""
+    return f"available: {engine.details}{found_at}"

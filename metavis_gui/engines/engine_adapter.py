@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Protocol
 
 from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
+from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.timeline.transcript import Transcript
 
 
 class EngineAdapter(Protocol):
-    name: str
+    """Stateless: everything one run decides travels in its EngineCommand, which read_result gets back."""
+
+    name: EngineId  # also the summary's tool name
 
     @property
     def version(self) -> str | None: ...
@@ -23,10 +26,8 @@ class EngineAdapter(Protocol):
         """How long the engine may print nothing while working with this model before it counts as hung."""
         ...
 
-    @staticmethod
-    def progress_fraction(stderr_line: str) -> float | None: ...
+    def progress_fraction(self, stderr_line: str) -> float | None: ...
 
-    @staticmethod
-    def live_segment(stdout_line: str) -> LiveSegment | None: ...
+    def live_segment(self, stdout_line: str) -> LiveSegment | None: ...
 
     def read_result(self, command: EngineCommand, exit_code: int, stderr: str) -> Transcript: ...

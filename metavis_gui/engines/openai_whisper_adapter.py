@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from metavis_gui.engines import openai_whisper_runner as runner
-from metavis_gui.engines.engine_command import EngineCommand, TranscriptionSettings
+from metavis_gui.engines.engine_command import EngineCommand, TranscriptionSettings, WordTimingMode
 from metavis_gui.engines.errors import (
     EngineError,
     EngineFailed,
@@ -45,12 +45,10 @@ from metavis_gui.models.ct2_to_openai_whisper import (
     is_official_checkpoint,
     openai_whisper_model_path,
 )
-from metavis_gui.models.model_catalog import OPENAI_WHISPER
+from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, WHISPER_MODEL_NAMES
 from metavis_gui.timeline.transcript import Transcript
 
-ENGINE_NAME = OPENAI_WHISPER
-DISTRIBUTION = "openai-whisper"
 PINNED_VERSION = "20250625"
 INSTALL_HINT = (
     f"pip install --no-deps openai-whisper=={PINNED_VERSION} and pip install -e '.[engines]' (scripts/setup does both)"
@@ -60,7 +58,7 @@ OUTPUT_FILE_NAME = "openai-whisper-output.json"
 
 
 class OpenAIWhisperAdapter:
-    name = ENGINE_NAME
+    name = EngineId.OPENAI_WHISPER
 
     def __init__(self, engine: PythonEngine, fp16: bool = False) -> None:
         self.engine = engine
@@ -96,7 +94,9 @@ class OpenAIWhisperAdapter:
             "--threads", str(max(1, settings.threads)),
             "--fp16" if self.fp16 else "--no-fp16",
         )  # fmt: skip
-        return EngineCommand(program=self.engine.python, arguments=arguments, output_path=output_path)
+        return EngineCommand(
+            program=self.engine.python, arguments=arguments, output_path=output_path, word_timing=WordTimingMode.DTW
+        )
 
     def stall_timeout_seconds(self, model_path: Path) -> float:
         weight_bytes = model_path.stat().st_size if model_path.is_file() else None
@@ -109,7 +109,7 @@ class OpenAIWhisperAdapter:
     def read_result(self, command: EngineCommand, exit_code: int, stderr: str) -> Transcript:
         """The transcript, or the failure; exit code 0 with no JSON is a failure too."""
         if exit_code == 0 and command.output_path.is_file():
-            return parse_segments_json(command.output_path, ENGINE_NAME)
+            return parse_segments_json(command.output_path, self.name)
         raise _failure(command, exit_code, stderr)
 
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings
-from metavis_gui.engines.errors import EngineFailed, ModelCorrupt, stderr_tail
+from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings, WordTimingMode
+from metavis_gui.engines.errors import EngineFailed, ModelCorrupt, ModelMissing, stderr_tail
 from metavis_gui.engines.stall_timeouts import (
     WHISPER_CPP_COREML_STALL_TIMEOUT_SECONDS,
     WHISPER_CPP_STALL_TIMEOUT_SECONDS,
 )
 from metavis_gui.engines.whisper_cpp_binary import WhisperCppBinary
-from metavis_gui.engines.whisper_cpp_json import WordTimingMode, parse_whisper_cpp_json
+from metavis_gui.engines.whisper_cpp_json import parse_whisper_cpp_json
+from metavis_gui.models.engine_ids import EngineId
+from metavis_gui.models.errors import ModelNotInstalled
 from metavis_gui.models.ggml_model_check import read_ggml_header
-from metavis_gui.models.model_store import coreml_encoder_path
+from metavis_gui.models.model_store import coreml_encoder_path, resolve_whisper_cpp_model
 from metavis_gui.timeline.transcript import Transcript
 
-ENGINE_NAME = "whisper.cpp"
+# Names the model when none is given, like WHISPERCPP_BIN names the binary.
+MODEL_VARIABLE = "WHISPERCPP_MODEL"
 _PROGRESS_PATTERN = re.compile(r"progress\s*=\s*(-?\d+)%")
 _SEGMENT_PATTERN = re.compile(
     r"^\[(\d+):(\d+):(\d+(?:\.\d+)?)\s*-->\s*(\d+):(\d+):(\d+(?:\.\d+)?)\]\s*(.*)$"
@@ -38,12 +41,11 @@ _DTW_PRESETS = {
 
 
 class WhisperCppAdapter:
-    name = ENGINE_NAME
+    name = EngineId.WHISPER_CPP
 
     def __init__(self, binary: WhisperCppBinary, timing_mode: WordTimingMode = WordTimingMode.DTW) -> None:
         self.binary = binary
         self.timing_mode = timing_mode
-        self._dtw_used = False
 
     @property
     def version(self) -> str | None:
@@ -67,11 +69,15 @@ class WhisperCppAdapter:
             "-t", str(max(1, settings.threads)),
         ]  # fmt: skip
         dtw_preset = _DTW_PRESETS.get(header.model_name or "")
-        self._dtw_used = self.timing_mode is not WordTimingMode.TOKEN and dtw_preset is not None
-        if self._dtw_used:
-            arguments += ["-nfa", "--dtw", dtw_preset]  # type: ignore[list-item]
+        word_timing = WordTimingMode.TOKEN
+        if self.timing_mode is not WordTimingMode.TOKEN and dtw_preset is not None:
+            arguments += ["-nfa", "--dtw", dtw_preset]
+            word_timing = self.timing_mode
         return EngineCommand(
-            program=self.binary.path, arguments=tuple(arguments), output_path=output_base.with_suffix(".json")
+            program=self.binary.path,
+            arguments=tuple(arguments),
+            output_path=output_base.with_suffix(".json"),
+            word_timing=word_timing,
         )
 
     def stall_timeout_seconds(self, model_path: Path) -> float:
@@ -120,13 +126,20 @@ class WhisperCppAdapter:
                 exit_code=exit_code,
                 stderr_tail=stderr_tail(stderr),
             )
-        mode = self.timing_mode if self._dtw_used else WordTimingMode.TOKEN
-        return parse_whisper_cpp_json(command.output_path, mode)
+        return parse_whisper_cpp_json(command.output_path, command.word_timing)
 
     @staticmethod
     def _model_argument(command: EngineCommand) -> str:
         arguments = list(command.arguments)
         return arguments[arguments.index("-m") + 1] if "-m" in arguments else "(unknown)"
+
+
+def resolve_whisper_cpp_model_file(name_or_path: str) -> Path:
+    """A ggml file path wins; a name maps to `<store>/ggml-<name>.bin`."""
+    try:
+        return resolve_whisper_cpp_model(name_or_path)
+    except ModelNotInstalled as error:
+        raise ModelMissing(str(error)) from error
 
 
 def _first_error_line(stderr: str) -> str:

@@ -10,22 +10,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
 from metavis_gui.contract.ticks import ticks_from_seconds
+from metavis_gui.engines.engine_command import WordTimingMode
 from metavis_gui.engines.errors import EngineFailed
 from metavis_gui.timeline.transcript import Transcript, TranscriptWord
 
 END_OF_TEXT_TOKEN_ID = {False: 50256, True: 50257}  # keyed by "multilingual"
 _NON_SPEECH_ANNOTATION = re.compile(r"^[\[(].*[\])]$")
-
-
-class WordTimingMode(str, Enum):
-    """Where word times come from. DTW needs -nfa and an alignment-heads preset for the model."""
-
-    TOKEN = "token"  # whisper.cpp's heuristic token timestamps
-    DTW = "dtw"  # cross-attention DTW, refined by the token heuristic at pauses (see _dtw_spans)
 
 
 _PAUSE_PUNCTUATION = tuple(",.;:!?")

@@ -26,8 +26,9 @@ from metavis_gui.contract import (
 from metavis_gui.contract.ticks import ticks_from_seconds
 from metavis_gui.engines.engine_adapter import EngineAdapter
 from metavis_gui.engines.engine_command import LiveSegment, TranscriptionSettings
-from metavis_gui.engines.engine_registry import create_engine_adapter, resolve_model_path
+from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
 from metavis_gui.engines.errors import EngineCrashed, EngineError, EngineNotFound, EngineTimedOut, stderr_tail
+from metavis_gui.jobs.audio_decoding import decode_to_wav
 from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
 from metavis_gui.jobs.transcription_request import (
     JobProgress,
@@ -37,8 +38,6 @@ from metavis_gui.jobs.transcription_request import (
     TranscriptionRequest,
 )
 from metavis_gui.media.decode import (
-    decode_arguments,
-    decode_progress_seconds,
     decoded_duration_seconds,
     expected_decoded_seconds,
     is_silent,
@@ -110,25 +109,15 @@ async def _probe(path: Path, listener: JobListener) -> MediaInfo:
 
 
 async def _decode(request: TranscriptionRequest, media: MediaInfo, audio_path: Path, listener: JobListener) -> None:
-    expected = expected_decoded_seconds(media.duration_seconds, request.start_seconds, request.max_seconds)
-
-    def on_progress_line(line: str) -> None:
-        seconds = decode_progress_seconds(line)
-        if seconds is not None and expected > 0:
-            listener.progressed(JobProgress(stage=JobStage.DECODING, stage_fraction=min(1.0, seconds / expected)))
-
-    listener.progressed(JobProgress(stage=JobStage.DECODING, stage_fraction=0.0))
-    arguments = decode_arguments(request.input_path, audio_path, request.start_seconds, request.max_seconds)
-    result = await run_child_process(
-        find_media_tool("ffmpeg"), arguments, on_stdout_line=on_progress_line, on_started=listener.process_started
+    await decode_to_wav(
+        request.input_path,
+        audio_path,
+        start_seconds=request.start_seconds,
+        max_seconds=request.max_seconds,
+        expected_seconds=expected_decoded_seconds(media.duration_seconds, request.start_seconds, request.max_seconds),
+        on_fraction=lambda fraction: listener.progressed(JobProgress(stage=JobStage.DECODING, stage_fraction=fraction)),
+        on_started=listener.process_started,
     )
-    if result.exit_code != 0 or result.crashed:
-        reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit code {result.exit_code}"
-        raise MediaUnreadable(
-            request.input_path,
-            f"{request.input_path}: FFmpeg could not decode its audio ({reason}).",
-            stderr_tail=result.stderr.strip()[-4000:],
-        )
 
 
 async def _transcribe(

@@ -26,6 +26,7 @@ from metavis_gui.jobs.transcription_request import (
     TranscriptionOutcome,
     TranscriptionRequest,
 )
+from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineIdFromName
 
 TRANSCRIPT_FOLDER_SUFFIX = ".transcript"
 
@@ -52,7 +53,7 @@ class JobSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    engine: str = "whisper.cpp"
+    engine: EngineIdFromName = DEFAULT_ENGINE
     model: str | None = None
     language: str | None = None
     output_folder: Path | None = None  # None: next to each media file
@@ -249,7 +250,7 @@ class TranscriptionQueue(QObject):
             self._end(job, JobStatus.FAILED, failure.message, failure.details)
         except ValidationError as error:
             self._end(job, JobStatus.FAILED, f"The job's settings are invalid: {error.errors()[0]['msg']}", str(error))
-        except Exception as error:  # a bug in one job must not stop the queue or the window
+        except Exception as error:  # noqa: BLE001 - a bug in one job must not stop the queue or the window
             self._end(job, JobStatus.FAILED, f"Unexpected error: {error}", traceback.format_exc())
         else:
             job.outcome = outcome

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineIdFromName
+
 
 def default_thread_count() -> int:
     return max(1, min(8, os.cpu_count() or 1))
@@ -23,7 +25,7 @@ class TranscriptionRequest(BaseModel):
     max_seconds: float | None = None
     language: str | None = None
     write_adjacent_captions: bool = False
-    engine: str = "whisper.cpp"
+    engine: EngineIdFromName = DEFAULT_ENGINE  # an engine id or alias
     model: str | None = None  # a model name or a path; None: WHISPERCPP_MODEL, then the default
     threads: int = Field(default_factory=default_thread_count, ge=1)
     # How long the engine may print nothing before it counts as hung; None: what its adapter declares.

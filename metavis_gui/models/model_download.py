@@ -22,15 +22,14 @@ from pathlib import Path
 from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.ct2_folder_download import download_ct2_folder
 from metavis_gui.models.ct2_import import SIDECAR_SUFFIX as CT2_SIDECAR_SUFFIX
+from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_identity
 from metavis_gui.models.errors import ModelImportError, ModelNotInstalled
 from metavis_gui.models.ggml_model_check import validate_ggml_model
 from metavis_gui.models.model_catalog import (
     COREML_REQUIRED_FILES,
     PARTIAL_SUFFIX,
-    WHISPER_CPP,
     CatalogEntry,
     ModelKind,
-    default_kind,
     downloaded_file_name,
     engine_folder,
     installed_file_name,
@@ -112,22 +111,23 @@ def _kept(part: Path) -> str:
     return f"the {size / 1e6:.1f} MB downloaded so far are kept in {part} to resume (delete it to free the space)."
 
 
-def delete_model(name: str, models_dir: Path | None = None, *, engine: str = WHISPER_CPP) -> list[Path]:
+def delete_model(name: str, models_dir: Path | None = None, *, engine: EngineId | str = DEFAULT_ENGINE) -> list[Path]:
     """Removes the model (file or folder), its Core ML encoder, its sidecar and any unfinished download.
 
     Returns what it removed.
     """
     if not name or name.startswith(".") or any(character in name for character in '/\\:*?"<>|'):
         raise ModelNotInstalled(Path(name), f"'{name}' is not a model name.", name=name)
-    folder = engine_folder(engine, models_dir)
-    kinds = (ModelKind.GGML, ModelKind.COREML_ENCODER) if engine == WHISPER_CPP else (default_kind(engine),)
+    identity = engine_identity(engine)
+    folder, kinds = engine_folder(identity.engine_id, models_dir), identity.model_kinds
     candidates = [folder / installed_file_name(kind, name) for kind in kinds]
     candidates += [folder / (downloaded_file_name(kind, name) + PARTIAL_SUFFIX) for kind in kinds]
-    if engine == WHISPER_CPP:
+    if ModelKind.GGML in kinds:  # a ggml file converted from a CTranslate2 folder keeps its provenance beside it
         candidates.append(folder / (installed_file_name(ModelKind.GGML, name) + CT2_SIDECAR_SUFFIX))
     removed = [path for path in candidates if path.exists() or path.is_symlink()]
     if not removed:
-        raise ModelNotInstalled(candidates[0], f"No {engine} model '{name}' is installed in {folder}.", name=name)
+        message = f"No {identity.engine_id} model '{name}' is installed in {folder}."
+        raise ModelNotInstalled(candidates[0], message, name=name)
     for path in removed:
         if path.is_dir() and not path.is_symlink():
             # Renamed first so a half-deleted encoder or model folder is never found under its real name.

@@ -1,7 +1,7 @@
 """The model manager: every catalogued model per engine, with download, cancel, resume, delete and import.
 
 Non-modal and opened with show() (never exec(): a nested event loop would stall the qasync loop). Each
-download runs in a `ModelDownloadJob` thread; a cancelled one keeps its `.part`, which the next
+download is a `run_model_download` task on the qasync loop; a cancelled one keeps its `.part`, which the next
 download of that row resumes. A faster-whisper model is a folder of files, downloaded by the same job and
 shown as one row. The whisper.cpp tab also imports a ggml file or converts a CTranslate2 folder
 (`WhisperCppImportBar`). Every failure is shown as the model layer's own message, in plain text, never a
@@ -10,6 +10,7 @@ traceback.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,13 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metavis_gui.jobs.model_download_job import ModelDownloadJob
+from metavis_gui.engines.engine_table import ENGINE_TABLE
+from metavis_gui.jobs.model_download_job import DownloadProgress, download_cancelled_before_start, run_model_download
+from metavis_gui.jobs.model_job_outcome import ModelJobCancelled, ModelJobFailed, ModelJobFinished, ModelJobOutcome
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.model_catalog import (
-    FASTER_WHISPER,
     MIRROR_VARIABLE,
-    OPENAI_WHISPER,
-    WHISPER_CPP,
     CatalogEntry,
     ModelKind,
     catalog,
@@ -52,11 +52,10 @@ from metavis_gui.models.model_catalog import (
 from metavis_gui.models.model_download import delete_model
 from metavis_gui.ui.model_import_bar import WhisperCppImportBar
 
-ENGINE_ORDER = (WHISPER_CPP, OPENAI_WHISPER, FASTER_WHISPER)
+ENGINE_ORDER = tuple(ENGINE_TABLE)
 COLUMNS = ("Model", "Download size", "Installed", "Location")
 NAME_COLUMN, SIZE_COLUMN, STATE_COLUMN, LOCATION_COLUMN = range(len(COLUMNS))
 PROGRESS_STEPS = 1000  # the bar counts permille: byte counts of large models overflow a Qt int
-JOB_STOP_WAIT_MILLISECONDS = 10_000
 
 
 def megabytes(size: int | None) -> str:
@@ -85,7 +84,7 @@ class ModelManagerDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Manage models")
         self.models_dir = models_dir
-        self._job: ModelDownloadJob | None = None
+        self._download_task: asyncio.Task[ModelJobOutcome] | None = None
         self._downloading: CatalogEntry | None = None
         self._confirmation: QMessageBox | None = None
         all_entries = list(entries) if entries is not None else catalog()
@@ -101,7 +100,9 @@ class ModelManagerDialog(QDialog):
             table = _table(engine)
             table.itemSelectionChanged.connect(self._update_buttons)
             self.tables[engine] = table
-            self.tabs.addTab(_tab_page(table, self.import_bar if engine == WHISPER_CPP else None), engine)
+            # The import bar makes ggml files: it belongs on the tab of the engine that loads them.
+            import_bar = self.import_bar if ModelKind.GGML in ENGINE_TABLE[engine].model_kinds else None
+            self.tabs.addTab(_tab_page(table, import_bar), engine)
         self.tabs.currentChanged.connect(self._update_buttons)
 
         self.mirror_edit = QLineEdit(os.environ.get(MIRROR_VARIABLE, ""))
@@ -175,7 +176,7 @@ class ModelManagerDialog(QDialog):
         return self._entries[engine][table.currentRow()]
 
     def is_downloading(self) -> bool:
-        return self._job is not None
+        return self._download_task is not None
 
     def mirror_url(self) -> str | None:
         return self.mirror_edit.text().strip() or None
@@ -183,35 +184,33 @@ class ModelManagerDialog(QDialog):
     # Download ----------------------------------------------------------------------------------------
     def download_selected(self) -> None:
         entry = self.selected_entry()
-        if entry is None or self._job is not None:
+        if entry is None or self._download_task is not None:
             return
         if is_installed(entry, self.models_dir):
             self._show_status(f"{entry.name} is already installed in {installed_path(entry, self.models_dir)}.")
             return
         resumed = partial_size(entry, self.models_dir)
-        job = ModelDownloadJob(entry, self.models_dir, base_url=self.mirror_url(), parent=self)
-        job.download_progressed.connect(self._on_progress)
-        job.download_finished.connect(self._on_finished)
-        job.download_failed.connect(self._on_failed)
-        job.download_cancelled.connect(self._on_cancelled)
-        job.finished.connect(job.deleteLater)
-        self._job, self._downloading = job, entry
+        download = run_model_download(entry, self.models_dir, on_progress=self._on_progress, base_url=self.mirror_url())
+        self._download_task, self._downloading = asyncio.get_event_loop().create_task(download), entry
+        self._download_task.add_done_callback(self._on_download_ended)
         self.progress_bar.setRange(0, PROGRESS_STEPS)
         self.progress_bar.setValue(0)
         verb = f"Resuming {entry.file_name} from {megabytes(resumed)}" if resumed else f"Downloading {entry.file_name}"
         self._show_status(f"{verb}…")
         self._update_buttons()
-        job.start()
 
     def cancel_download(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
+        """Stops the download or the import that is running; its task reports the ending once its work stopped."""
+        self.import_bar.cancel_import()
+        if self._download_task is not None:
+            self._download_task.cancel()
             self._show_status("Cancelling…")
 
-    def _on_progress(self, done: int, total: int) -> None:
+    def _on_progress(self, progress: DownloadProgress) -> None:
         entry = self._downloading
         if entry is None:
             return
+        done, total = progress
         if total > 0:
             self.progress_bar.setRange(0, PROGRESS_STEPS)
             self.progress_bar.setValue(min(PROGRESS_STEPS, done * PROGRESS_STEPS // total))
@@ -223,24 +222,22 @@ class ModelManagerDialog(QDialog):
         table.item(row, STATE_COLUMN).setText(text)
         self.status_label.setText(f"{entry.file_name}: {megabytes(done)} of {megabytes(total or None)}")
 
-    def _on_finished(self, path: Path) -> None:
-        self._end_download()
-        self.progress_bar.setValue(PROGRESS_STEPS)
-        self._show_status(f"Installed {path.name} in {path.parent}.")
-        self.models_changed.emit()
-
-    def _on_failed(self, message: str) -> None:
-        self._end_download()
-        self._show_status(message, error=True)
-
-    def _on_cancelled(self, message: str) -> None:
-        self._end_download()
-        self._show_status(message)
-
-    def _end_download(self) -> None:
-        self._job, self._downloading = None, None
+    def _on_download_ended(self, task: asyncio.Task[ModelJobOutcome]) -> None:
+        entry = self._downloading
+        self._download_task, self._downloading = None, None
         self.progress_bar.setRange(0, PROGRESS_STEPS)
         self.refresh()
+        if entry is None:
+            return
+        match download_cancelled_before_start(entry) if task.cancelled() else task.result():
+            case ModelJobFinished(installed=installed):
+                self.progress_bar.setValue(PROGRESS_STEPS)
+                self._show_status(f"Installed {installed.name} in {installed.parent}.")
+                self.models_changed.emit()
+            case ModelJobFailed(message=message):
+                self._show_status(message, error=True)
+            case ModelJobCancelled(message=message):
+                self._show_status(message)
 
     # Delete and import -------------------------------------------------------------------------------
     def _confirm_delete(self) -> None:
@@ -257,7 +254,7 @@ class ModelManagerDialog(QDialog):
 
     def delete_selected(self) -> None:
         entry = self.selected_entry()
-        if entry is None or self._job is not None:
+        if entry is None or self._download_task is not None:
             return
         try:
             removed = delete_model(entry.name, self.models_dir, engine=entry.engine)
@@ -286,11 +283,9 @@ class ModelManagerDialog(QDialog):
 
     # Plumbing ----------------------------------------------------------------------------------------
     def done(self, result: int) -> None:
-        # A download or conversion must not outlive its dialog; a cancel stops either within a second or so.
-        if self._job is not None:
-            self._job.cancel()
-            self._job.wait(JOB_STOP_WAIT_MILLISECONDS)
-        self.import_bar.cancel_and_wait(JOB_STOP_WAIT_MILLISECONDS)
+        # A download or conversion must not outlive its dialog: it stops within a second or so, and its
+        # ending still reaches this (hidden, not deleted) dialog, ready for the next show().
+        self.cancel_download()
         super().done(result)
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
@@ -299,14 +294,14 @@ class ModelManagerDialog(QDialog):
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
-        busy = self._job is not None or self.import_bar.is_importing()
+        busy = self.is_downloading() or self.import_bar.is_importing()
         installed = entry is not None and is_installed(entry, self.models_dir)
         present = entry is not None and (installed or partial_size(entry, self.models_dir) > 0)
         self.download_button.setEnabled(entry is not None and not busy and not installed)
         self.download_button.setText("&Resume" if present and not installed else "&Download")
         self.cancel_button.setEnabled(busy)
         self.delete_button.setEnabled(present and not busy)
-        self.import_bar.setEnabled(self._job is None)
+        self.import_bar.setEnabled(not self.is_downloading())
         self.mirror_edit.setEnabled(not busy)
 
     def _fill_row(self, table: QTableWidget, row: int, entry: CatalogEntry) -> None:

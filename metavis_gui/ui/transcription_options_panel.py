@@ -15,16 +15,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from metavis_gui.engines.engine_availability import EngineAvailability, describe_engines
-from metavis_gui.engines.model_availability import ModelAvailability, describe_models, expected_model_path
+from metavis_gui.engines.engine_availability import EngineAvailability
+from metavis_gui.engines.engine_table import describe_engines
+from metavis_gui.engines.model_availability import ModelAvailability, describe_models
 from metavis_gui.jobs.transcription_queue import JobSettings
+from metavis_gui.models.engine_ids import engine_id_from_name
+from metavis_gui.models.model_catalog import expected_model_path
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME
-from metavis_gui.ui.display_formats import format_size
 from metavis_gui.models.whisper_languages import (
     ENGLISH,
     WHISPER_LANGUAGES,
     languages_by_name,
 )
+from metavis_gui.ui.display_formats import format_size
 
 AUTO_LANGUAGE = "auto"
 NEXT_TO_MEDIA = "Next to each media file"
@@ -115,7 +118,7 @@ class TranscriptionOptionsPanel(QWidget):
     def job_settings(self) -> JobSettings:
         language = self.language()
         return JobSettings(
-            engine=self.engine(),
+            engine=engine_id_from_name(self.engine()),
             model=self.model() or None,
             language=None if language == AUTO_LANGUAGE else language,
             output_folder=self._output_folder,
@@ -256,7 +259,7 @@ def _select_data(combo: QComboBox, data: str) -> None:
 
 
 def _engine_label(engine: EngineAvailability) -> str:
-    return engine.name if engine.available else f"{engine.name}  —  unavailable"
+    return engine.display_name if engine.available else f"{engine.display_name}  —  unavailable"
 
 
 def _model_label(model: ModelAvailability) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from metavis_gui import cli
 from metavis_gui.engines.engine_command import TranscriptionSettings
-from metavis_gui.engines.engine_registry import create_engine_adapter, resolve_model_path
+from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
 from metavis_gui.engines.errors import EngineFailed, ModelCorrupt, ModelMissing
 from metavis_gui.engines.faster_whisper_adapter import FasterWhisperAdapter
 from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir

@@ -18,7 +18,7 @@ import pytest
 from metavis_gui import cli
 from metavis_gui.engines import openai_whisper_adapter, openai_whisper_runner
 from metavis_gui.engines.engine_command import LiveSegment, TranscriptionSettings
-from metavis_gui.engines.engine_registry import create_engine_adapter, resolve_model_path
+from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
 from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelMissing
 from metavis_gui.engines.openai_whisper_adapter import OpenAIWhisperAdapter
 from metavis_gui.engines.runner_protocol import EXIT_AUDIO_FAILED

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from metavis_gui.engines import engine_registry
+from metavis_gui.engines import engine_table
 from metavis_gui.engines.faster_whisper_adapter import FasterWhisperAdapter
 from metavis_gui.engines.openai_whisper_adapter import OpenAIWhisperAdapter
 from metavis_gui.engines.python_engine import PythonEngine
@@ -54,7 +54,7 @@ def install_fake_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Inst
         def locate(distribution: str, required_modules: object, install_hint: str) -> PythonEngine:
             return PythonEngine(distribution=distribution, version="0", python=python)
 
-        monkeypatch.setattr(engine_registry, "locate_python_engine", locate)
+        monkeypatch.setattr(engine_table, "locate_python_engine", locate)
 
     return install
 

@@ -14,15 +14,13 @@ from pathlib import Path
 import pytest
 
 from metavis_gui.cli import model_manager_commands as cli_model_manager
-from metavis_gui.engines import faster_whisper_adapter
 from metavis_gui.engines.engine_command import TranscriptionSettings
-from metavis_gui.engines.engine_registry import create_engine_adapter, resolve_model_path
+from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
 from metavis_gui.engines.model_availability import describe_models
 from metavis_gui.models import resumable_fetch
+from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import Ct2ModelInvalid, ModelNotInstalled
 from metavis_gui.models.model_catalog import (
-    FASTER_WHISPER,
-    FASTER_WHISPER_FOLDER,
     MIRROR_VARIABLE,
     CatalogEntry,
     ModelKind,
@@ -47,8 +45,8 @@ from metavis_gui.models.model_download import (
 )
 from metavis_gui.models.model_store import WHISPER_MODEL_NAMES
 from tests.conftest import FASTER_WHISPER_TINY_EN_REPOSITORY, JFK_WAV
-from tests.support.model_server import SERVER_CHUNK, ModelServer, corrupted
 from tests.engines.test_engines_cross_check import run_engine_command
+from tests.support.model_server import SERVER_CHUNK, ModelServer, corrupted
 
 pytestmark = pytest.mark.usefixtures("direct_connections")
 
@@ -65,7 +63,7 @@ def store(tmp_path: Path) -> Path:
 @pytest.fixture
 def tiny_en() -> CatalogEntry:
     """The catalogue's own entry: its pinned SHA-256 of model.bin is that of the shipped folder."""
-    return find_entry("tiny.en", FASTER_WHISPER)
+    return find_entry("tiny.en", EngineId.FASTER_WHISPER)
 
 
 def without_pinned_weights(entry: CatalogEntry) -> CatalogEntry:
@@ -88,7 +86,7 @@ def test_every_size_is_listed_from_the_repositories_faster_whisper_itself_uses(
 ) -> None:
     monkeypatch.delenv(MIRROR_VARIABLE, raising=False)
     utils = pytest.importorskip("faster_whisper.utils")
-    entries = catalog(FASTER_WHISPER)
+    entries = catalog(EngineId.FASTER_WHISPER)
     assert [entry.name for entry in entries] == list(WHISPER_MODEL_NAMES)
     for entry in entries:
         assert entry.kind is ModelKind.CT2_FOLDER and entry.remote_path == utils._MODELS[entry.name]
@@ -104,7 +102,8 @@ def test_every_size_is_listed_from_the_repositories_faster_whisper_itself_uses(
         assert entry.size_bytes == weights.size_bytes
         if entry.name != "large-v1":  # no two public sources agree on its checksum
             assert weights.checksum_algorithm is not None and len(weights.checksum or "") == 64
-    assert find_entry("large-v3-turbo", FASTER_WHISPER).remote_path == "mobiuslabsgmbh/faster-whisper-large-v3-turbo"
+    turbo = find_entry("large-v3-turbo", EngineId.FASTER_WHISPER)
+    assert turbo.remote_path == "mobiuslabsgmbh/faster-whisper-large-v3-turbo"
 
 
 def test_the_pinned_tiny_en_weights_are_the_shipped_ones(tiny_en: CatalogEntry, shipped_ct2_folder: Path) -> None:
@@ -117,7 +116,6 @@ def test_the_pinned_tiny_en_weights_are_the_shipped_ones(tiny_en: CatalogEntry, 
 def test_folders_go_where_the_adapter_looks_and_a_mirror_replaces_the_hub(
     tiny_en: CatalogEntry, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert FASTER_WHISPER_FOLDER == faster_whisper_adapter.MODELS_FOLDER
     assert installed_path(tiny_en, store) == store / "faster-whisper" / "tiny.en"
     assert partial_path(tiny_en, store) == store / "faster-whisper" / "tiny.en.part"
     monkeypatch.setenv(MIRROR_VARIABLE, "http://mirror.local/hub")
@@ -152,11 +150,11 @@ def test_the_folder_is_downloaded_checked_installed_and_transcribes_real_speech(
     assert any(0 < done < total for done, known in progress if known == total), "progress moves during model.bin"
 
     monkeypatch.setenv("METAVIS_MODELS_DIR", str(store))
-    assert resolve_model_path(FASTER_WHISPER, "tiny.en") == path
-    listed = {model.name: model for model in describe_models(store, engine=FASTER_WHISPER)}
+    assert resolve_model_path(EngineId.FASTER_WHISPER, "tiny.en") == path
+    listed = {model.name: model for model in describe_models(store, engine=EngineId.FASTER_WHISPER)}
     assert listed["tiny.en"].installed and listed["tiny.en"].path == path
 
-    adapter = create_engine_adapter(FASTER_WHISPER)
+    adapter = create_engine_adapter(EngineId.FASTER_WHISPER)
     settings = TranscriptionSettings(audio_path=JFK_WAV, model_path=path, threads=2)
     command, completed = run_engine_command(adapter, settings, tmp_path)
     assert completed.returncode == 0, completed.stderr
@@ -175,7 +173,7 @@ def test_an_interrupted_download_resumes_only_the_unfinished_file(
     assert folder_listing(part) == ["config.json", "model.bin.part", "tokenizer.json", "vocabulary.txt"]
     assert (part / "model.bin.part").read_bytes() == served_ct2_files[WEIGHTS_PATH][:cut]
     assert not is_installed(tiny_en, store) and partial_size(tiny_en, store) > cut
-    assert "tiny.en.part" not in {model.name for model in describe_models(store, engine=FASTER_WHISPER)}
+    assert "tiny.en.part" not in {model.name for model in describe_models(store, engine=EngineId.FASTER_WHISPER)}
 
     seen = len(ct2_model_server.requests)
     path = download_model(tiny_en, store, base_url=ct2_model_server.url)
@@ -232,11 +230,11 @@ def test_a_folder_that_is_no_model_is_refused_by_its_structure_and_the_bad_file_
     assert not is_installed(entry, store)
     kept = folder_listing(partial_path(entry, store))
     assert file not in kept and len(kept) == len(SHIPPED_FILES) - 1, kept
-    assert not [m.name for m in describe_models(store, engine=FASTER_WHISPER) if m.name.endswith(".part")]
+    assert not [m.name for m in describe_models(store, engine=EngineId.FASTER_WHISPER) if m.name.endswith(".part")]
 
 
 def test_weights_of_another_size_are_refused(ct2_model_server: ModelServer, store: Path) -> None:
-    base = without_pinned_weights(find_entry("base", FASTER_WHISPER))
+    base = without_pinned_weights(find_entry("base", EngineId.FASTER_WHISPER))
     for path, data in list(ct2_model_server.files.items()):
         ct2_model_server.files[path.replace("faster-whisper-tiny.en", "faster-whisper-base")] = data
     with pytest.raises(Ct2ModelInvalid, match="the weights are those of tiny.en, not base"):
@@ -265,10 +263,10 @@ def test_cancel_keeps_the_part_folder_and_delete_removes_it(
     part = partial_path(tiny_en, store)
     assert (part / "model.bin.part").stat().st_size >= SERVER_CHUNK and not is_installed(tiny_en, store)
 
-    assert delete_model("tiny.en", store, engine=FASTER_WHISPER) == [part]
+    assert delete_model("tiny.en", store, engine=EngineId.FASTER_WHISPER) == [part]
     assert folder_listing(store / "faster-whisper") == []
     with pytest.raises(ModelNotInstalled, match="No faster-whisper model 'tiny.en'"):
-        delete_model("tiny.en", store, engine=FASTER_WHISPER)
+        delete_model("tiny.en", store, engine=EngineId.FASTER_WHISPER)
 
 
 def test_a_full_disk_is_reported_and_the_download_resumes_later(
@@ -319,7 +317,7 @@ def test_cli_downloads_lists_and_deletes_a_faster_whisper_model(
     ct2_model_server: ModelServer, store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("METAVIS_MODELS_DIR", str(store))
-    engine = ["--engine", FASTER_WHISPER]
+    engine = ["--engine", EngineId.FASTER_WHISPER]
     assert cli_model_manager.main(["download", "tiny.en", *engine, "--mirror", ct2_model_server.url]) == 0
     captured = capsys.readouterr()
     installed = store / "faster-whisper" / "tiny.en"
@@ -343,7 +341,7 @@ def test_cli_reports_a_missing_file_without_a_traceback(
 ) -> None:
     monkeypatch.setenv("METAVIS_MODELS_DIR", str(store))
     del ct2_model_server.files[HUB_PATH + "vocabulary.txt"]
-    arguments = ["download", "tiny.en", "--engine", FASTER_WHISPER, "--mirror", ct2_model_server.url]
+    arguments = ["download", "tiny.en", "--engine", EngineId.FASTER_WHISPER, "--mirror", ct2_model_server.url]
     assert cli_model_manager.main(arguments) == cli_model_manager.EXIT_FAILED
     message = capsys.readouterr().err
     assert "vocabulary.txt: not found on the server (HTTP 404)" in message and "Traceback" not in message

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.model_catalog import (
     HUGGING_FACE_BASE_URL,
     MIRROR_VARIABLE,
-    OPENAI_WHISPER,
-    WHISPER_CPP,
     ChecksumAlgorithm,
     ModelKind,
     UnknownModel,
@@ -32,7 +31,7 @@ def no_mirror(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_whisper_size_has_a_verifiable_ggml_download() -> None:
     for name in WHISPER_MODEL_NAMES:
-        entry = find_entry(name, WHISPER_CPP)
+        entry = find_entry(name, EngineId.WHISPER_CPP)
         assert entry.checksum_algorithm is ChecksumAlgorithm.SHA1
         assert re.fullmatch(r"[0-9a-f]{40}", entry.checksum or "")
         assert entry.size_bytes and entry.size_bytes > 70_000_000
@@ -50,28 +49,28 @@ def test_sha1_list_matches_whisper_cpp_readme() -> None:
     if not readmes:
         pytest.skip("the whisper.cpp source is unpacked by the engine build; it has not run here")
     published = dict(re.findall(r"^\| (\S+)\s+\| [^|]+\| `([0-9a-f]{40})` \|", readmes[-1].read_text(), re.MULTILINE))
-    listed = {entry.name: entry.checksum for entry in catalog(WHISPER_CPP, include_coreml=False)}
+    listed = {entry.name: entry.checksum for entry in catalog(EngineId.WHISPER_CPP, include_coreml=False)}
     assert set(WHISPER_MODEL_NAMES) <= set(published)
     assert listed == {name: sha1 for name, sha1 in published.items() if name in listed}
     assert set(listed) == set(published) - {"small.en-tdrz"}  # tinydiarize lives in another repository
 
 
 def test_openai_whisper_urls_carry_their_sha256() -> None:
-    entries = catalog(OPENAI_WHISPER)
+    entries = catalog(EngineId.OPENAI_WHISPER)
     assert {entry.name for entry in entries} == set(WHISPER_MODEL_NAMES)
     for entry in entries:
         assert entry.checksum_algorithm is ChecksumAlgorithm.SHA256 and re.fullmatch(r"[0-9a-f]{64}", entry.checksum)
         assert entry.url() == f"https://openaipublic.azureedge.net/main/whisper/models/{entry.checksum}/{entry.name}.pt"
-    assert find_entry("tiny.en", OPENAI_WHISPER).checksum.startswith("d3dd57d32accea0b")
+    assert find_entry("tiny.en", EngineId.OPENAI_WHISPER).checksum.startswith("d3dd57d32accea0b")
 
 
 def test_openai_whisper_files_go_where_its_model_dir_option_looks(tmp_path: Path) -> None:
-    entry = find_entry("base.en", OPENAI_WHISPER)
+    entry = find_entry("base.en", EngineId.OPENAI_WHISPER)
     assert installed_path(entry, tmp_path) == tmp_path / "openai-whisper" / "base.en.pt"
 
 
 def test_coreml_encoders_are_checked_by_structure_and_named_as_whisper_cpp_looks_for_them(tmp_path: Path) -> None:
-    encoders = catalog(WHISPER_CPP, include_coreml=True)
+    encoders = catalog(EngineId.WHISPER_CPP, include_coreml=True)
     encoders = [entry for entry in encoders if entry.kind is ModelKind.COREML_ENCODER]
     assert {entry.name for entry in encoders} == set(WHISPER_MODEL_NAMES)
     for entry in encoders:
@@ -92,7 +91,7 @@ def test_mirror_from_the_environment_and_from_a_parameter(monkeypatch: pytest.Mo
     monkeypatch.setenv(MIRROR_VARIABLE, "http://mirror.local/whisper")
     assert entry.url() == "http://mirror.local/whisper/ggml-tiny.en.bin"
     assert entry.url("file:///srv/models/") == "file:///srv/models/ggml-tiny.en.bin"
-    openai = find_entry("tiny", OPENAI_WHISPER)
+    openai = find_entry("tiny", EngineId.OPENAI_WHISPER)
     assert openai.url() == f"http://mirror.local/whisper/{openai.checksum}/tiny.pt"
 
 

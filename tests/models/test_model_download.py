@@ -20,10 +20,10 @@ import pytest
 
 from metavis_gui.cli import model_manager_commands as cli_model_manager
 from metavis_gui.models import resumable_fetch
+from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import ModelNotInstalled
 from metavis_gui.models.ggml_model_check import validate_ggml_model
 from metavis_gui.models.model_catalog import (
-    WHISPER_CPP,
     CatalogEntry,
     ChecksumAlgorithm,
     ModelKind,
@@ -382,7 +382,7 @@ def test_cli_download_installs_and_lists_the_model(
     assert "100.0%" in captured.err
     assert cli_model_manager.main(["download", "tiny.en", "--mirror", model_server.url]) == 0
     assert "already installed" in capsys.readouterr().err and len(model_server.requests) == 1
-    assert cli_model_manager.main(["available", "--engine", WHISPER_CPP]) == 0
+    assert cli_model_manager.main(["available", "--engine", EngineId.WHISPER_CPP]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if " tiny.en " in line)
     assert row.split()[:5] == ["whisper.cpp", "ggml", "tiny.en", "77.7", "MB"] and "yes" in row
     assert cli_model_manager.main(["delete", "tiny.en"]) == 0

@@ -12,13 +12,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from metavis_gui.engines import engine_availability
-from metavis_gui.engines.engine_availability import (
-    coreml_encoder_path,
-    describe_engines,
-    describe_models,
-)
+from metavis_gui.engines.engine_table import describe_engines
+from metavis_gui.engines.model_availability import describe_models
 from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
-from metavis_gui.models.model_store import store_dir
+from metavis_gui.models.model_store import coreml_encoder_path, store_dir
 from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
 

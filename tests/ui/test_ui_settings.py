@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from metavis_gui.engines.engine_availability import OFFERED_MODEL_NAMES
+from metavis_gui.engines.model_availability import OFFERED_MODEL_NAMES
 from metavis_gui.ui.main_window import MainWindow
 from metavis_gui.ui.window_settings import LANGUAGE_KEY, MODEL_KEY
 from tests.support.ui_helpers import run_loop_for
