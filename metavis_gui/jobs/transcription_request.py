@@ -9,7 +9,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from metavis_gui.contract.word_timing import TimingSummary
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineIdFromName
+
+
+class AlignMode(str, Enum):
+    """Whether words are timed from the audio: auto where an acoustic model covers the language, or never."""
+
+    AUTO = "auto"
+    OFF = "off"
 
 
 def default_thread_count() -> int:
@@ -26,6 +34,7 @@ class TranscriptionRequest(BaseModel):
     language: str | None = None
     write_adjacent_captions: bool = False
     engine: EngineIdFromName = DEFAULT_ENGINE  # an engine id or alias
+    align: AlignMode = AlignMode.AUTO
     model: str | None = None  # a model name or a path; None: WHISPERCPP_MODEL, then the default
     threads: int = Field(default_factory=default_thread_count, ge=1)
     # How long the engine may print nothing before it counts as hung; None: what its adapter declares.
@@ -57,6 +66,7 @@ class JobStage(str, Enum):
     PREPARING = "preparing"
     DECODING = "decoding"
     TRANSCRIBING = "transcribing"
+    ALIGNING = "aligning"
     WRITING = "writing"
 
 
@@ -64,7 +74,8 @@ class JobStage(str, Enum):
 _STAGE_SPANS = {
     JobStage.PREPARING: (0.0, 0.02),
     JobStage.DECODING: (0.02, 0.10),
-    JobStage.TRANSCRIBING: (0.10, 0.98),
+    JobStage.TRANSCRIBING: (0.10, 0.90),
+    JobStage.ALIGNING: (0.90, 0.98),
     JobStage.WRITING: (0.98, 1.0),
 }
 
@@ -89,6 +100,7 @@ class TranscriptionOutcome(BaseModel):
     language: str | None
     duration_seconds: float
     notice: str | None = None  # e.g. no speech found: not an error, but worth telling
+    timing: TimingSummary | None = None  # how the words were timed, when alignment was tried
 
 
 class TranscriptionFailed(Exception):

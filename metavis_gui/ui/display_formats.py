@@ -10,6 +10,7 @@ STATUS_LABELS = {
     JobStatus.QUEUED: "Queued",
     JobStatus.DECODING: "Decoding",
     JobStatus.TRANSCRIBING: "Transcribing",
+    JobStatus.ALIGNING: "Aligning words",
     JobStatus.DONE: "Done",
     JobStatus.FAILED: "Failed",
     JobStatus.CANCELLED: "Cancelled",

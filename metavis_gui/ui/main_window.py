@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from metavis_gui.contract import WORDS_FILE_NAME, ContractError, read_words_jsonl
 from metavis_gui.jobs.transcription_queue import JobStatus, QueuedJob, TranscriptionQueue
+from metavis_gui.jobs.transcription_request import AlignMode
 from metavis_gui.ui import window_settings as keys
 from metavis_gui.ui.desktop_open import show_folder
 from metavis_gui.ui.job_details_panel import JobDetailsPanel
@@ -305,6 +306,8 @@ class MainWindow(QMainWindow):
             self.options_panel.set_model(model)
         if language:
             self.options_panel.set_language(language)
+        if keys.read_text(self.settings, keys.ALIGN_KEY) == AlignMode.OFF.value:
+            self.options_panel.set_align_mode(AlignMode.OFF)
         self.options_panel.set_output_folder(keys.read_output_folder(self.settings))
         geometry = keys.read_bytes(self.settings, keys.GEOMETRY_KEY)
         if geometry is None or not self.restoreGeometry(geometry):
@@ -321,6 +324,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(keys.ENGINE_KEY, self.options_panel.engine())
         self.settings.setValue(keys.MODEL_KEY, self.options_panel.model())
         self.settings.setValue(keys.LANGUAGE_KEY, self.options_panel.preferred_language())
+        self.settings.setValue(keys.ALIGN_KEY, self.options_panel.align_mode().value)
         keys.write_output_folder(self.settings, self.options_panel.output_folder())
 
     def _save_window_state(self) -> None:

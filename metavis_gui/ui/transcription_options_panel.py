@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -19,6 +20,7 @@ from metavis_gui.engines.engine_availability import EngineAvailability
 from metavis_gui.engines.engine_table import describe_engines
 from metavis_gui.engines.model_availability import ModelAvailability, describe_models
 from metavis_gui.jobs.transcription_queue import JobSettings
+from metavis_gui.jobs.transcription_request import AlignMode
 from metavis_gui.models.engine_ids import engine_id_from_name
 from metavis_gui.models.model_catalog import expected_model_path
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME
@@ -52,6 +54,13 @@ class TranscriptionOptionsPanel(QWidget):
         self.language_combo.addItem("Auto-detect", AUTO_LANGUAGE)
         for code, name in languages_by_name():
             self.language_combo.addItem(f"{name} ({code})", code)
+        self.align_check = QCheckBox("&Time words from the audio (forced alignment)")
+        self.align_check.setAccessibleName("Time words from the audio")
+        self.align_check.setToolTip(
+            "After transcribing, align every word to the speech (English), so word boxes sit on the words. "
+            "Off: keep the engine's own word times."
+        )
+        self.align_check.setChecked(True)
         self.output_label = QLabel(NEXT_TO_MEDIA)
         self.output_label.setAccessibleName("Output folder")
         self.output_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -82,6 +91,7 @@ class TranscriptionOptionsPanel(QWidget):
         form.addRow(_buddy("&Model:", self.model_combo), model_row)
         form.addRow("", self.model_note)
         form.addRow(_buddy("&Language:", self.language_combo), self.language_combo)
+        form.addRow("Word times:", self.align_check)
         form.addRow("Output:", self.output_label)
         form.addRow("", output_buttons)
 
@@ -122,7 +132,14 @@ class TranscriptionOptionsPanel(QWidget):
             model=self.model() or None,
             language=None if language == AUTO_LANGUAGE else language,
             output_folder=self._output_folder,
+            align=self.align_mode(),
         )
+
+    def align_mode(self) -> AlignMode:
+        return AlignMode.AUTO if self.align_check.isChecked() else AlignMode.OFF
+
+    def set_align_mode(self, mode: AlignMode) -> None:
+        self.align_check.setChecked(mode is AlignMode.AUTO)
 
     def set_engine(self, name: str) -> None:
         _select_data(self.engine_combo, name)

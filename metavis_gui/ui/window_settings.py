@@ -12,6 +12,7 @@ APPLICATION_NAME = "MetaVis Transcribe"
 ENGINE_KEY = "transcription/engine"
 MODEL_KEY = "transcription/model"
 LANGUAGE_KEY = "transcription/language"
+ALIGN_KEY = "transcription/align"  # auto or off
 OUTPUT_FOLDER_KEY = "output/folder"  # empty: next to each media file
 GEOMETRY_KEY = "window/geometry"
 SPLITTER_KEY = "window/splitter"

@@ -71,3 +71,16 @@ def test_every_adapter_plans_runs_without_changing_itself(default_model_path: Pa
         assert vars(adapter) == before, spec.engine_id
         planned += 1
     assert planned, "no engine could plan a run on this machine"
+
+
+def test_when_the_aligner_times_the_words_whisper_cpp_skips_dtw_but_keeps_flash_attention_off(
+    default_model_path: Path, tmp_path: Path
+) -> None:
+    adapter = WhisperCppAdapter(NEVER_RUN)
+    settings = TranscriptionSettings(audio_path=tmp_path / "a.wav", model_path=default_model_path)
+    aligned = adapter.build_command(settings.model_copy(update={"engine_word_times": False}), tmp_path)
+    assert (aligned.word_timing, "--dtw" in aligned.arguments, "-nfa" in aligned.arguments) == (
+        WordTimingMode.TOKEN, False, True)  # fmt: skip
+    coreml = WhisperCppAdapter(NEVER_RUN.model_copy(update={"coreml": True}))
+    assert "-nfa" not in coreml.build_command(settings.model_copy(update={"engine_word_times": False}), tmp_path).arguments
+    assert "-nfa" in coreml.build_command(settings, tmp_path).arguments, "DTW needs flash attention off everywhere"

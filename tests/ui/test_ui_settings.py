@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 
 from metavis_gui.engines.model_availability import OFFERED_MODEL_NAMES
 from metavis_gui.ui.main_window import MainWindow
+from metavis_gui.jobs.transcription_request import AlignMode
 from metavis_gui.ui.window_settings import LANGUAGE_KEY, MODEL_KEY
 from tests.support.ui_helpers import run_loop_for
 
@@ -32,6 +33,8 @@ def test_settings_survive_closing_and_reopening_the_window(
     options.set_model("base")
     options.set_language("de")
     options.set_output_folder(tmp_path / "transcripts")
+    assert options.align_mode() is AlignMode.AUTO, "words are timed from the audio unless the editor says no"
+    options.align_check.click()
     first.resize(760, 640)
     run_loop_for(qasync_loop, 0.1)
     total = sum(first.splitter.sizes())
@@ -49,6 +52,7 @@ def test_settings_survive_closing_and_reopening_the_window(
     assert restored.model() == "base"
     assert restored.language() == "de" and restored.language_combo.isEnabled()
     assert restored.output_folder() == tmp_path / "transcripts"
+    assert restored.align_mode() is AlignMode.OFF and restored.job_settings().align is AlignMode.OFF
     assert (second.width(), second.height()) == (760, 640)
     assert second.splitter.sizes() == sizes_before
 

@@ -61,6 +61,9 @@ MENUS: dict[str, tuple[ActionSpec | None, ...]] = {
         None,
         ActionSpec("snap", "Snap boundary to &audio", ("A",), "Move the picked edge (or both) to the speech onset/offset"),
         ActionSpec("refine_all", "Re&fine all boundaries", ("Ctrl+Shift+R",)),
+        ActionSpec("realign_selection", "Re-a&lign selection", ("Ctrl+L",),
+                   "Time the selected words (and those between them) from the audio again"),
+        ActionSpec("realign_all", "Re-align &all words", ("Ctrl+Shift+L",), "Time every word from the audio again"),
         ActionSpec("find", "&Find and replace…", ("Ctrl+F",)),
         ActionSpec("next_problem", "&Next problem", ("F8",)),
     ),
@@ -142,6 +145,7 @@ class ActionTarget(Protocol):
     def run_in_background(self, coroutine: Coroutine[Any, Any, object]) -> None: ...
     async def snap_selected_boundary(self) -> bool: ...
     async def refine_all_boundaries(self) -> bool: ...
+    async def realign(self, selection_only: bool) -> bool: ...
     def show_find(self) -> None: ...
     def next_problem(self) -> None: ...
     def play_selection(self, offset: str = "word") -> None: ...
@@ -166,6 +170,8 @@ def handlers_for(window: ActionTarget) -> dict[str, Callable[[], object]]:
         "previous_word": lambda: editor.select_neighbour(-1), "next_word": lambda: editor.select_neighbour(+1),
         "snap": lambda: window.run_in_background(window.snap_selected_boundary()),
         "refine_all": lambda: window.run_in_background(window.refine_all_boundaries()),
+        "realign_selection": lambda: window.run_in_background(window.realign(selection_only=True)),
+        "realign_all": lambda: window.run_in_background(window.realign(selection_only=False)),
         "find": window.show_find, "next_problem": window.next_problem,
         "zoom_in": lambda: view.zoom(1.5625), "zoom_out": lambda: view.zoom(0.64),
         "fit_selection": view.fit_selection, "fit_all": view.fit_all,

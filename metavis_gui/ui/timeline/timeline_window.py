@@ -38,6 +38,7 @@ from metavis_gui.ui.timeline.timeline_file_commands import TimelineFileCommands
 from metavis_gui.ui.timeline.timeline_layout import lay_out
 from metavis_gui.ui.timeline.timeline_panel import TimelinePanel
 from metavis_gui.ui.timeline.timeline_player import PLAYBACK_RATES, TimelinePlayer
+from metavis_gui.ui.timeline.timeline_realignment import realign_words, words_to_realign
 from metavis_gui.ui.timeline.timeline_scale import RulerFormat
 from metavis_gui.ui.timeline.transcript_text_view import TranscriptTextView
 from metavis_gui.ui.timeline.word_inline_editor import WordInlineEditor
@@ -142,6 +143,25 @@ class TimelineWindow(QMainWindow):
         if envelope is not None:
             self.show_message("Refined the boundaries (Ctrl+Z undoes it)" if changed else "No boundary needed moving")
         return changed
+
+    async def realign(self, selection_only: bool) -> bool:
+        if self.audio is None:
+            self.show_message("Re-align needs the media: open it first")
+            return False
+        keys = self.document.selection.keys if selection_only else None
+        words = words_to_realign(self.document, keys)
+        try:
+            return await realign_words(
+                self.document, self.audio, words, self._show_audio_progress, self._show_alignment_progress,
+                self.show_message,
+            )  # fmt: skip
+        finally:
+            self.progress.hide()
+
+    def _show_alignment_progress(self, fraction: float) -> None:
+        self.progress.setFormat("Aligning words %p%")
+        self.progress.setValue(round(fraction * 100))
+        self.progress.show()
 
     def _show_audio_progress(self, stage: AudioStage, fraction: float) -> None:
         self.progress.setFormat(f"{stage.value} %p%")

@@ -1,0 +1,134 @@
+"""The alignment stage: the engine's words timed from the audio by the aligner, in a child process of its own.
+
+The aligner (`metavis_gui.align.alignment_runner`) runs like an engine: killed when the job is cancelled,
+its progress read from `progress = NN%` lines. It can only make times better: when it cannot run, fails or
+crashes, every word keeps the engine's times, marked so, and the notice says why; the job still succeeds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from metavis_gui.align.acoustic_models import acoustic_model_for, language_label
+from metavis_gui.align.alignment_result import AlignmentResult
+from metavis_gui.contract.word_timing import TimingSummary, WordTimingSource
+from metavis_gui.engines.runner_protocol import reported_error
+from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
+from metavis_gui.timeline.transcript import Transcript
+
+# The frozen app has no `python -m`: its headless executable runs the aligner under this hidden command.
+FROZEN_ALIGNER_COMMAND = "_alignment-runner"
+# The aligner reports after every chunk of a few seconds of speech; five silent minutes mean it is stuck.
+ALIGNER_STALL_TIMEOUT_SECONDS = 300.0
+_PROGRESS_PREFIX = "progress = "
+
+
+@dataclass(frozen=True)
+class AlignedTranscript:
+    transcript: Transcript  # each word's timing_source says whether the audio or the engine timed it
+    timing: TimingSummary
+
+
+def alignment_will_run(align_requested: bool, language: str | None) -> bool:
+    """Whether words in `language` get times from the audio (an acoustic model covers it)."""
+    return align_requested and acoustic_model_for(language) is not None
+
+
+def aligner_command() -> tuple[str, list[str]]:
+    """The program and leading arguments that start the aligner's child process."""
+    if getattr(sys, "frozen", False):
+        headless = Path(sys.executable).with_name("metavis-transcribe")
+        return str(headless), [FROZEN_ALIGNER_COMMAND]
+    return sys.executable, ["-m", "metavis_gui.align.alignment_runner"]
+
+
+def aligner_workers() -> int:
+    """Chunks aligned at once: both cores of a laptop, never more than four processes."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+async def align_transcript(
+    transcript: Transcript,
+    audio_path: Path,
+    work_dir: Path,
+    language: str | None,
+    *,
+    on_fraction: Callable[[float], None] = lambda fraction: None,
+    on_started: Callable[[int], None] | None = None,
+) -> AlignedTranscript:
+    """The transcript with times from the audio where the aligner could place its words."""
+    model = acoustic_model_for(language)
+    if model is None:
+        notice = f"No acoustic model for {language_label(language)}: every word keeps the engine's times."
+        return _engine_timed(transcript, notice)
+    words_path, result_path = work_dir / "alignment-words.json", work_dir / "alignment-result.json"
+    words_path.write_text(
+        json.dumps({"words": [word.model_dump(mode="json") for word in transcript.words]}), encoding="utf-8"
+    )
+    program, leading = aligner_command()
+    arguments = [
+        *leading,
+        "--audio", str(audio_path),
+        "--words", str(words_path),
+        "--out", str(result_path),
+        "--language", model.language,
+        "--workers", str(aligner_workers()),
+    ]  # fmt: skip
+
+    def on_stderr_line(line: str) -> None:
+        if line.startswith(_PROGRESS_PREFIX) and line.rstrip().endswith("%"):
+            percent = line.removeprefix(_PROGRESS_PREFIX).rstrip().removesuffix("%").strip()
+            if percent.isdigit():
+                on_fraction(min(1.0, int(percent) / 100))
+
+    on_fraction(0.0)
+    try:
+        result = await run_child_process(
+            program,
+            arguments,
+            on_stderr_line=on_stderr_line,
+            stall_timeout_seconds=ALIGNER_STALL_TIMEOUT_SECONDS,
+            on_started=on_started,
+        )
+    except (ChildProcessStalled, ChildProcessFailedToStart) as error:
+        return _engine_timed(transcript, f"The aligner did not run ({error}): every word keeps the engine's times.")
+    if result.crashed or result.exit_code != 0 or not result_path.is_file():
+        reason = reported_error(result.stderr) or ("it crashed" if result.crashed else f"exit code {result.exit_code}")
+        return _engine_timed(transcript, f"Alignment failed ({reason}): every word keeps the engine's times.")
+    try:
+        aligned = AlignmentResult.model_validate_json(result_path.read_bytes())
+    except (OSError, ValidationError) as error:
+        return _engine_timed(transcript, f"The aligner's output was unreadable ({error}); the engine's times are kept.")
+    on_fraction(1.0)
+    return _merged(transcript, aligned)
+
+
+def _merged(transcript: Transcript, aligned: AlignmentResult) -> AlignedTranscript:
+    engine_texts = [word.text for word in transcript.words]
+    if [word.text for word in aligned.words] != engine_texts:
+        return _engine_timed(transcript, "The aligner changed the words; the engine's times are kept.")
+    words = tuple(
+        word.model_copy(update={"timing_source": source}) for word, source in zip(aligned.words, aligned.sources)
+    )
+    timing = TimingSummary.of_sources(
+        aligned.sources,
+        f"{aligned.aligner} {aligned.aligner_version}",
+        aligned.acoustic_model,
+        aligned.notice,
+    )
+    return AlignedTranscript(transcript.model_copy(update={"words": words}), timing)
+
+
+def _engine_timed(transcript: Transcript, notice: str) -> AlignedTranscript:
+    sources: Sequence[WordTimingSource] = [WordTimingSource.ENGINE] * len(transcript.words)
+    words = tuple(word.model_copy(update={"timing_source": WordTimingSource.ENGINE}) for word in transcript.words)
+    return AlignedTranscript(
+        transcript.model_copy(update={"words": words}), TimingSummary.of_sources(sources, notice=notice)
+    )
