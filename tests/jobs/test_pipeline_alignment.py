@@ -1,0 +1,106 @@
+"""The align stage of the one pipeline: on by default, off on request, never fatal, cancellable."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from metavis_gui import cli
+from metavis_gui.jobs import alignment_stage
+from metavis_gui.jobs.event_loop import run_on_qt_loop
+from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
+from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest
+from tests.conftest import JFK_WAV
+from tests.jobs.test_pipeline_bad_input import process_is_gone
+from tests.support.fault_injection.fake_aligners import write_fake_aligner
+from tests.support.transcript_checks import read_summary_json, read_valid_words
+
+pytestmark = pytest.mark.usefixtures("engine_ready")
+SUMMARY_KEYS_BEFORE_ALIGNMENT = ["durationSeconds", "input", "language", "schema", "tool", "wordCount"]
+
+
+def generate(out_dir: Path, *extra: str) -> int:
+    return cli.main(["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir), "--quiet", *extra])
+
+
+@pytest.fixture(scope="module")
+def aligned_and_engine_timed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("align")
+    assert generate(folder / "auto") == 0
+    assert generate(folder / "off", "--align", "off") == 0
+    return folder / "auto", folder / "off"
+
+
+def test_by_default_every_word_is_timed_from_the_audio_and_the_summary_says_so(aligned_and_engine_timed) -> None:
+    aligned, _ = aligned_and_engine_timed
+    summary = read_summary_json(aligned)
+    timing = summary["timing"]
+    assert timing["aligner"] == "pocketsphinx 5.1.1" and timing["acousticModel"] == "en-us"
+    assert timing["aligned"] == summary["wordCount"] == len(read_valid_words(aligned))
+    assert timing["wordSources"] == "a" * summary["wordCount"]
+
+
+def test_align_off_writes_the_engine_times_and_the_summary_of_before(aligned_and_engine_timed) -> None:
+    aligned, engine_timed = aligned_and_engine_timed
+    assert sorted(read_summary_json(engine_timed)) == SUMMARY_KEYS_BEFORE_ALIGNMENT
+    aligned_words, engine_words = read_valid_words(aligned), read_valid_words(engine_timed)
+    assert [word.word for word in aligned_words] == [word.word for word in engine_words]
+    moved = [a for a, e in zip(aligned_words, engine_words, strict=True) if a.source_time_ticks != e.source_time_ticks]
+    assert len(moved) > len(aligned_words) // 2, "alignment must move the engine's starts"
+
+
+@pytest.mark.parametrize("behaviour", ["crashing", "failing"])
+def test_a_failing_aligner_keeps_the_engine_times_and_the_job_succeeds(
+    behaviour: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = write_fake_aligner(tmp_path, behaviour)
+    monkeypatch.setattr(alignment_stage, "aligner_command", lambda: (str(fake), []))
+    assert cli.main(["transcript", "generate", "--input", str(JFK_WAV), "--out", str(tmp_path / "out")]) == 0
+    timing = read_summary_json(tmp_path / "out")["timing"]
+    assert timing["aligner"] is None and timing["aligned"] == 0 and timing["engineTimed"] > 0
+    assert "Alignment failed" in timing["notice"]
+    assert "Alignment failed" in capsys.readouterr().err
+
+
+def test_cancelling_while_aligning_kills_the_aligner_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = write_fake_aligner(tmp_path, "hanging")
+    monkeypatch.setattr(alignment_stage, "aligner_command", lambda: (str(fake), []))
+    started: list[int] = []
+    stages: list[JobStage] = []
+
+    def progressed(progress: JobProgress) -> None:
+        stages.append(progress.stage)
+
+    async def cancel_once_aligning() -> None:
+        request = TranscriptionRequest(input_path=JFK_WAV, output_dir=tmp_path / "out")
+        listener = JobListener(progressed=progressed, process_started=started.append)
+        job = asyncio.ensure_future(run_transcription(request, listener))
+        while JobStage.ALIGNING not in stages or len(started) < 4:  # ffprobe, ffmpeg, whisper-cli, the aligner
+            await asyncio.sleep(0.05)
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+    run_on_qt_loop(cancel_once_aligning())
+    assert process_is_gone(started[-1])
+    assert not (tmp_path / "out").exists()
+
+
+def test_progress_runs_through_aligning_and_never_goes_back(tmp_path: Path) -> None:
+    fractions: list[float] = []
+    stages: list[JobStage] = []
+
+    def progressed(progress: JobProgress) -> None:
+        fractions.append(progress.fraction)
+        stages.append(progress.stage)
+
+    request = TranscriptionRequest(input_path=JFK_WAV, output_dir=tmp_path / "out")
+    run_on_qt_loop(run_transcription(request, JobListener(progressed=progressed)))
+    assert JobStage.ALIGNING in stages
+    assert fractions == sorted(fractions), "the progress bar must never move back"
+    assert json.loads((tmp_path / "out" / "transcript.summary.v1.json").read_text())["timing"]["aligned"] > 0
