@@ -118,7 +118,9 @@ def test_refine_never_worsens_the_known_boundary_set(
 ) -> None:
     wav_path, truth = known_boundary_speech
     out_dir = tmp_path / "out"
-    assert cli.main(["transcript", "generate", "--input", str(wav_path), "--out", str(out_dir), "--quiet"]) == 0
+    # Refine works on the engine's own times (the aligner would leave it little to do).
+    generate = ["transcript", "generate", "--input", str(wav_path), "--out", str(out_dir), "--quiet", "--align", "off"]
+    assert cli.main(generate) == 0
     transcript = EditableTranscript.from_word_records(read_words_jsonl(out_dir / "transcript.words.v1.jsonl").records)
     with wave.open(str(wav_path), "rb") as reader:
         samples = np.frombuffer(reader.readframes(reader.getnframes()), "<i2")

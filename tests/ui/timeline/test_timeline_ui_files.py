@@ -60,7 +60,8 @@ def test_open_edit_save_export_srt_and_reopen_keeps_the_edits(
     assert not document.is_modified and not window.isWindowModified()
     assert validate_words_jsonl(transcript_copy / WORDS_FILE_NAME) == []
     srt = window.files.export_srt_to(tmp_path / "edited.srt")
-    assert srt.read_text(encoding="utf-8").startswith("1\n00:00:00,220 --> ")
+    start_ms = round((first.start_ticks - 6000) / 60)  # the moved start, as SRT writes it (ticks are 1/60 ms)
+    assert srt.read_text(encoding="utf-8").startswith(f"1\n00:00:00,{start_ms:03d} --> ")
     assert "Und so my fellow" in srt.read_text(encoding="utf-8")
 
     reopened = open_window(transcript_copy, wait_for_waveform=False)
