@@ -36,6 +36,7 @@ from metavis_gui.engines.runner_protocol import (
     EXIT_NOT_INSTALLED,
     EXIT_TRANSCRIPTION_FAILED,
     EXIT_USAGE,
+    RunnerFailed,
     describe_error,
     report_failure,
     report_progress,
@@ -45,15 +46,6 @@ from metavis_gui.engines.runner_protocol import (
 SAMPLE_RATE = 16_000
 # Two workers take a 4-minute clip from 0.0105x to 0.0067x of its duration on a 2-core machine.
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
-
-
-class RunnerFailed(Exception):
-    """A failure the runner reports as one `error:` line and its exit code."""
-
-    def __init__(self, exit_code: int, message: str) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.message = message
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,57 +6,68 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from metavis_gui.cli.engine_option import add_engine_option
+from metavis_gui.cli.exit_codes import EXIT_CODES_HELP, ErrorCode, ExitCode
+from metavis_gui.cli.generate_arguments import (
+    GENERATE_COMMAND,
+    GENERATE_EPILOG,
+    add_generate_arguments,
+    joined_option_values,
+    value_options,
+)
+from metavis_gui.cli.json_events import ErrorEvent, write_event
 from metavis_gui.cli.model_manager_commands import (
     MODEL_MANAGER_COMMANDS,
     add_model_manager_commands,
     run_model_manager_command,
 )
-from metavis_gui.engines.engine_command import LiveSegment
+from metavis_gui.cli.version_report import VersionAction
 from metavis_gui.jobs.alignment_stage import FROZEN_ALIGNER_COMMAND
-from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
-from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
-from metavis_gui.jobs.transcription_request import AlignMode, JobProgress, TranscriptionFailed, TranscriptionRequest
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_FAILED = int(ExitCode.FAILED)
+EXIT_USAGE = int(ExitCode.USAGE)
+EXIT_INPUT_UNREADABLE = int(ExitCode.INPUT_UNREADABLE)
+EXIT_OUTPUT_NOT_WRITABLE = int(ExitCode.OUTPUT_NOT_WRITABLE)
+EXIT_INTERRUPTED = int(ExitCode.INTERRUPTED)
 
 
-def _boolean(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected true or false, not {text!r}")
+class UsageError(SystemExit):
+    """argparse refused the arguments: exit 2, its message already on stderr."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(EXIT_USAGE)
+        self.message = message
+
+
+class CommandParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise UsageError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="metavis-transcribe", description=__doc__)
+    parser = CommandParser(
+        prog="metavis-transcribe",
+        description=__doc__,
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action=VersionAction, help="the app's version, and the engine, model and aligner it finds here"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     transcript = commands.add_parser("transcript", help="make word-level transcripts")
     transcript_commands = transcript.add_subparsers(dest="transcript_command", required=True)
-    generate = transcript_commands.add_parser("generate", help="transcribe one media file into --out")
-    generate.add_argument("--input", required=True, type=Path, help="any audio or video file FFmpeg reads")
-    generate.add_argument("--out", required=True, type=Path, help="folder for the three transcript files")
-    generate.add_argument("--start-seconds", type=float, default=0.0)
-    generate.add_argument("--max-seconds", type=float, default=None)
-    generate.add_argument("--language", default=None, help="a language code, or auto (the default) to detect")
-    generate.add_argument("--write-adjacent-captions", type=_boolean, default=False, metavar="true|false")
-    add_engine_option(generate)
-    generate.add_argument("--model", default=None, help="a model name (tiny.en, base, ...) or a model file")
-    generate.add_argument("--threads", type=int, default=None)
-    generate.add_argument(
-        "--align",
-        choices=[mode.value for mode in AlignMode],
-        default=AlignMode.AUTO.value,
-        help="auto (the default): time the words from the audio where an acoustic model covers the language; "
-        "off: keep the engine's own word times",
+    generate = transcript_commands.add_parser(
+        "generate",
+        help="transcribe one media file into --out",
+        epilog=GENERATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    generate.add_argument("--quiet", action="store_true", help="print only errors and the written paths")
+    add_generate_arguments(generate)
 
     models = commands.add_parser("models", help="list, import and install models")
     model_commands = models.add_subparsers(dest="models_command", required=True)
@@ -77,104 +88,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _generate_value_options() -> frozenset[str]:
+    generate = CommandParser(add_help=False)
+    add_generate_arguments(generate)
+    return value_options(generate)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [FROZEN_ALIGNER_COMMAND]:  # the packaged app's aligner child (no `python -m` there)
         from metavis_gui.align.alignment_runner import main as run_aligner
 
         return run_aligner(argv[1:])
-    arguments = build_parser().parse_args(argv)
+    parser = build_parser()
+    argv = joined_option_values(argv, _generate_value_options())
+    generating = tuple(argv[:2]) == GENERATE_COMMAND
     try:
-        if arguments.command == "transcript":
-            return _generate(arguments)
-        if arguments.command == "models":
-            from metavis_gui.cli.models_commands import run_models_command
-
-            if arguments.models_command in MODEL_MANAGER_COMMANDS:
-                return run_model_manager_command(arguments)
-            return run_models_command(arguments)
-        from metavis_gui.cli.models_commands import print_engines
-
-        return print_engines()
+        arguments, unknown = parser.parse_known_args(argv)
+    except UsageError as error:
+        if generating and "--json" in argv:
+            write_event(ErrorEvent.of(ErrorCode.USAGE, error.message))
+        raise
+    if unknown and not generating:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    try:
+        return _run(arguments, unknown)
     except BrokenPipeError:
         return EXIT_FAILED
-
-
-def _generate(arguments: argparse.Namespace) -> int:
-    options = {
-        "input_path": arguments.input,
-        "output_dir": arguments.out,
-        "start_seconds": arguments.start_seconds,
-        "max_seconds": arguments.max_seconds,
-        "language": arguments.language,
-        "write_adjacent_captions": arguments.write_adjacent_captions,
-        "engine": arguments.engine,
-        "model": arguments.model,
-        "align": arguments.align,
-    }
-    if arguments.threads is not None:
-        options["threads"] = arguments.threads
-    try:
-        request = TranscriptionRequest(**options)
-    except ValueError as error:
-        print(f"metavis-transcribe: {_first_validation_message(error)}", file=sys.stderr)
-        return EXIT_USAGE
-    printer = _ProgressPrinter(quiet=arguments.quiet)
-    listener = JobListener(progressed=printer.progressed, segment_recognised=printer.segment_recognised)
-    try:
-        outcome = run_on_qt_loop(run_transcription(request, listener))
-    except Interrupted:
-        print("\nmetavis-transcribe: cancelled; the engine was stopped and nothing was written.", file=sys.stderr)
+    except KeyboardInterrupt:  # before or after the job's own loop, which handles Ctrl-C itself
         return EXIT_INTERRUPTED
-    except TranscriptionFailed as failure:
-        print(f"metavis-transcribe: {failure.message}", file=sys.stderr)
-        if failure.details and not arguments.quiet:
-            print(f"--- engine output ---\n{failure.details}", file=sys.stderr)
-        return EXIT_FAILED
-    if outcome.notice:
-        print(f"metavis-transcribe: {outcome.notice}", file=sys.stderr)
-    timing = outcome.timing
-    if timing is not None and timing.notice:
-        print(f"metavis-transcribe: {timing.notice}", file=sys.stderr)
-    if not arguments.quiet:
-        print(f"{outcome.word_count} words, language {outcome.language or 'unknown'}", file=sys.stderr)
-        if timing is not None:
-            aligner = f" by {timing.aligner} ({timing.acoustic_model})" if timing.aligner else ""
-            print(
-                f"{timing.aligned} words timed from the audio{aligner}, {timing.engine_timed} kept the engine's times",
-                file=sys.stderr,
-            )
-    for path in outcome.output_paths:
-        print(path)
-    return 0
 
 
-def _first_validation_message(error: ValueError) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        field = ".".join(str(part) for part in first.get("loc", ()))
-        return f"{field}: {first.get('msg', error)}".removeprefix(": ")
-    return str(error)
+def _run(arguments: argparse.Namespace, unknown: list[str]) -> int:
+    if arguments.command == "transcript":
+        from metavis_gui.cli.generate_command import run_generate
 
+        return run_generate(arguments, unknown)
+    if arguments.command == "models":
+        from metavis_gui.cli.models_commands import run_models_command
 
-class _ProgressPrinter:
-    """One line per 5 % step, so logs stay short and terminals show steady progress."""
+        if arguments.models_command in MODEL_MANAGER_COMMANDS:
+            return run_model_manager_command(arguments)
+        return run_models_command(arguments)
+    from metavis_gui.cli.models_commands import print_engines
 
-    def __init__(self, quiet: bool) -> None:
-        self._quiet = quiet
-        self._last_step: tuple[str, int] | None = None
-
-    def progressed(self, progress: JobProgress) -> None:
-        step = (progress.stage.value, int(progress.stage_fraction * 100) // 5 * 5)
-        if self._quiet or step == self._last_step:
-            return
-        self._last_step = step
-        print(f"{step[0]:<12} {step[1]:3d}%  (overall {progress.fraction * 100:5.1f}%)", file=sys.stderr, flush=True)
-
-    def segment_recognised(self, segment: LiveSegment) -> None:
-        if not self._quiet:
-            print(f"  [{segment.start_seconds:8.2f}s] {segment.text}", file=sys.stderr, flush=True)
+    return print_engines()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from metavis_gui.engines.runner_protocol import (
     EXIT_MODEL_FAILED,
     EXIT_NOT_INSTALLED,
     EXIT_TRANSCRIPTION_FAILED,
+    RunnerFailed,
     describe_error,
     report_failure,
     report_progress,
@@ -38,15 +39,6 @@ SAMPLE_RATE = 16_000
 # `python -m whisper`'s defaults where they differ from transcribe()'s (greedy decoding): the same words and times.
 _DECODING_OPTIONS = {"beam_size": 5, "best_of": 5, "task": "transcribe"}
 TAP_WARNING = "warning: openai-whisper's live output was not seen"
-
-
-class RunnerFailed(Exception):
-    """A failure the runner reports as one `error:` line and its exit code."""
-
-    def __init__(self, exit_code: int, message: str) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.message = message
 
 
 def build_parser() -> argparse.ArgumentParser:

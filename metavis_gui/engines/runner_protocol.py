@@ -31,6 +31,15 @@ EXIT_TRANSCRIPTION_FAILED = 10
 _ERROR_PREFIX = "error: "
 
 
+class RunnerFailed(Exception):
+    """A failure the runner reports as one `error:` line and its exit code."""
+
+    def __init__(self, exit_code: int, message: str) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.message = message
+
+
 def report_progress(percent: int) -> None:
     print(f"progress = {percent:3d}%", file=sys.stderr, flush=True)
 
