@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="transcribe one media file into --out",
         epilog=GENERATE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # the MetaVis command knows only whole names: `--start 5` is unknown there
     )
     add_generate_arguments(generate)
 

@@ -40,7 +40,8 @@ def jfk_transcript_dir(engine: str, tmp_path_factory: pytest.TempPathFactory) ->
         return out_dir
     if engine == "openai-whisper":
         install_default_openai_whisper_model()
-    arguments = ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir), "--quiet"]
+    arguments = ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir), "--quiet",
+                 "--write-adjacent-captions", "false"]  # fmt: skip
     assert cli.main([*arguments, "--engine", engine, "--model", "tiny.en", "--threads", THREADS]) == 0
     return out_dir
 
@@ -75,6 +76,7 @@ def start_generate_in_child(input_path: Path, out_dir: Path, engine: str, privat
     command = [
         sys.executable, "-m", "metavis_gui.cli.command", "transcript", "generate", "--input", str(input_path),
         "--out", str(out_dir), "--engine", engine, "--model", "tiny.en", "--threads", "1",
+        "--write-adjacent-captions", "false",
     ]  # fmt: skip
     environment = {**os.environ, "TMPDIR": str(private_tmp)}
     return subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=environment)

@@ -23,7 +23,8 @@ SUMMARY_KEYS_BEFORE_ALIGNMENT = ["durationSeconds", "input", "language", "schema
 
 
 def generate(out_dir: Path, *extra: str) -> int:
-    return cli.main(["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir), "--quiet", *extra])
+    arguments = ["--input", str(JFK_WAV), "--out", str(out_dir), "--quiet", "--write-adjacent-captions", "false"]
+    return cli.main(["transcript", "generate", *arguments, *extra])
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,8 @@ def test_a_failing_aligner_keeps_the_engine_times_and_the_job_succeeds(
 ) -> None:
     fake = write_fake_aligner(tmp_path, behaviour)
     monkeypatch.setattr(alignment_stage, "aligner_command", lambda: (str(fake), []))
-    assert cli.main(["transcript", "generate", "--input", str(JFK_WAV), "--out", str(tmp_path / "out")]) == 0
+    arguments = ["--input", str(JFK_WAV), "--out", str(tmp_path / "out"), "--write-adjacent-captions", "false"]
+    assert cli.main(["transcript", "generate", *arguments]) == 0
     timing = read_summary_json(tmp_path / "out")["timing"]
     assert timing["aligner"] is None and timing["aligned"] == 0 and timing["engineTimed"] > 0
     assert "Alignment failed" in timing["notice"]

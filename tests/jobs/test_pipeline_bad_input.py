@@ -20,12 +20,15 @@ pytestmark = pytest.mark.usefixtures("engine_ready")
 
 
 def generate(input_path: Path, out_dir: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = cli.main(["transcript", "generate", "--input", str(input_path), "--out", str(out_dir), "--quiet"])
+    code = cli.main(["transcript", "generate", "--input", str(input_path), "--out", str(out_dir), "--quiet",
+                     "--write-adjacent-captions", "false"])  # fmt: skip
     return code, capsys.readouterr().err
 
 
-def assert_failed_cleanly(code: int, message: str, out_dir: Path, *expected: str) -> None:
-    assert code == 1, message
+def assert_failed_cleanly(
+    code: int, message: str, out_dir: Path, *expected: str, exit_code: int = cli.EXIT_FAILED
+) -> None:
+    assert code == exit_code, message
     for fragment in expected:
         assert fragment in message, message
     assert "Traceback" not in message
@@ -35,35 +38,35 @@ def assert_failed_cleanly(code: int, message: str, out_dir: Path, *expected: str
 def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "nowhere.wav"
     code, message = generate(missing, tmp_path / "out", capsys)
-    assert_failed_cleanly(code, message, tmp_path / "out", str(missing), "no such file")
+    assert_failed_cleanly(code, message, tmp_path / "out", str(missing), "no such file", exit_code=cli.EXIT_INPUT_UNREADABLE)
 
 
 def test_zero_byte_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.wav"
     empty.write_bytes(b"")
     code, message = generate(empty, tmp_path / "out", capsys)
-    assert_failed_cleanly(code, message, tmp_path / "out", str(empty), "empty (0 bytes)")
+    assert_failed_cleanly(code, message, tmp_path / "out", str(empty), "empty (0 bytes)", exit_code=cli.EXIT_INPUT_UNREADABLE)
 
 
 def test_text_file_named_mp4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fake = tmp_path / "notes.mp4"
     fake.write_text("these are my shooting notes, not a video\n" * 20)
     code, message = generate(fake, tmp_path / "out", capsys)
-    assert_failed_cleanly(code, message, tmp_path / "out", str(fake), "not a media file")
+    assert_failed_cleanly(code, message, tmp_path / "out", str(fake), "not a media file", exit_code=cli.EXIT_INPUT_UNREADABLE)
 
 
 def test_truncated_video(tmp_path: Path, jfk_mp4: Path, capsys: pytest.CaptureFixture[str]) -> None:
     truncated = tmp_path / "truncated.mp4"
     truncated.write_bytes(jfk_mp4.read_bytes()[: jfk_mp4.stat().st_size // 3])
     code, message = generate(truncated, tmp_path / "out", capsys)
-    assert_failed_cleanly(code, message, tmp_path / "out", str(truncated))
+    assert_failed_cleanly(code, message, tmp_path / "out", str(truncated), exit_code=cli.EXIT_INPUT_UNREADABLE)
 
 
 def test_video_without_audio(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     silent_film = tmp_path / "b-roll.mp4"
     run_ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=2", "-c:v", "libx264", str(silent_film))
     code, message = generate(silent_film, tmp_path / "out", capsys)
-    assert_failed_cleanly(code, message, tmp_path / "out", str(silent_film), "no audio stream")
+    assert_failed_cleanly(code, message, tmp_path / "out", str(silent_film), "no audio stream", exit_code=cli.EXIT_INPUT_UNREADABLE)
 
 
 def test_silence_gives_an_empty_transcript_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,7 +117,7 @@ def test_start_past_the_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(tmp_path / "out"), "--start-seconds", "60"]
     )
     message = capsys.readouterr().err
-    assert_failed_cleanly(code, message, tmp_path / "out", "past its end")
+    assert_failed_cleanly(code, message, tmp_path / "out", "past its end", exit_code=cli.EXIT_INPUT_UNREADABLE)
 
 
 def run_with_fake_engine(

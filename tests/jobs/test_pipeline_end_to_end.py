@@ -15,7 +15,8 @@ JFK_DURATION_SECONDS = 11.0
 
 
 def generate(input_path: Path, out_dir: Path, *extra: str) -> int:
-    return cli.main(["transcript", "generate", "--input", str(input_path), "--out", str(out_dir), "--quiet", *extra])
+    arguments = ["--input", str(input_path), "--out", str(out_dir), "--quiet", "--write-adjacent-captions", "false"]
+    return cli.main(["transcript", "generate", *arguments, *extra])
 
 
 @pytest.fixture(scope="module")

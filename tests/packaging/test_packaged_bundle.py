@@ -87,7 +87,7 @@ def test_bundled_command_transcribes_real_speech_with_its_own_engine_and_ffmpeg(
 
     result = run_bundled(
         bundle_executables["cli"],
-        ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir)],
+        ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir), "--write-adjacent-captions", "false"],
         environment,
     )
 
@@ -121,7 +121,8 @@ def test_bundled_command_reports_its_own_whisper_cli(
 def test_python_engines_are_unavailable_in_the_bundle_with_a_reason(
     bundle_executables: dict[str, Path], tmp_path: Path, engine: str
 ) -> None:
-    arguments = ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(tmp_path / "out"), "--engine", engine]
+    arguments = ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(tmp_path / "out"), "--engine", engine,
+                 "--write-adjacent-captions", "false"]  # fmt: skip
 
     result = run_bundled(bundle_executables["cli"], arguments, clean_environment(tmp_path))
 
