@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QProgressBar, QSplitter, QTabWidget, QWidget
 
 from metavis_gui.timeline.transcript_files import OpenedTranscript
+
+PREFERRED_SIZE = (1200, 800)
 
 
 def lay_out(
@@ -43,5 +46,15 @@ def lay_out(
     status_label = QLabel(window)
     window.statusBar().addWidget(status_label, 1)
     window.statusBar().addPermanentWidget(progress)
-    window.resize(1200, 800)
+    window.resize(_opening_size(window))
     return side_tabs, progress, status_label
+
+
+def _opening_size(window: QMainWindow) -> QSize:
+    """1200x800 where it fits; on a laptop screen (1366x768) the whole window, status bar included, fits."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(*PREFERRED_SIZE)
+    room = screen.availableGeometry()
+    # The frame (title bar, borders) is not part of the size set here; leave room for it.
+    return QSize(min(PREFERRED_SIZE[0], room.width() - 16), min(PREFERRED_SIZE[1], room.height() - 48))

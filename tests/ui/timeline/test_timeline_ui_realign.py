@@ -62,3 +62,17 @@ def test_realign_without_media_says_why(open_window, transcript_copy, qasync_loo
     window = open_window(transcript_copy, wait_for_waveform=False)
     assert not run(qasync_loop, window.realign(selection_only=False))
     assert "needs the media" in window.status_label.text()
+
+
+def test_the_window_opens_inside_the_screen_with_its_status_bar_visible(
+    open_window, transcript_copy, qasync_loop
+) -> None:
+    from metavis_gui.ui.timeline import open_timeline
+
+    window = open_timeline(transcript_copy)  # not the fixture: it sets a fixed size for pixel-exact tests
+    try:
+        room = window.screen().availableGeometry()
+        assert window.width() <= room.width() and window.height() <= room.height(), (window.size(), room)
+    finally:
+        window.files._close_answered = True
+        window.close()
