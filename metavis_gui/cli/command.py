@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from metavis_gui.cli.engine_option import add_engine_option
 from metavis_gui.cli.exit_codes import EXIT_CODES_HELP, ErrorCode, ExitCode
 from metavis_gui.cli.generate_arguments import (
     GENERATE_COMMAND,
@@ -72,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = commands.add_parser("models", help="list, import and install models")
     model_commands = models.add_subparsers(dest="models_command", required=True)
-    model_commands.add_parser("list", help="installed whisper.cpp models")
+    add_engine_option(model_commands.add_parser("list", help="the installed models of an engine (default whisper.cpp)"))
     import_ct2 = model_commands.add_parser("import-ct2", help="convert a faster-whisper (CTranslate2) model folder")
     import_ct2.add_argument("source", type=Path)
     import_ct2.add_argument("--name", default=None, help="model name to install as (inferred when omitted)")

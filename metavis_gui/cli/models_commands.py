@@ -7,21 +7,16 @@ import sys
 
 from metavis_gui.engines.engine_availability import EngineAvailability
 from metavis_gui.engines.engine_table import describe_engines
+from metavis_gui.engines.model_availability import describe_models
 from metavis_gui.models.ct2_import import import_ct2_model, install_default_model
-from metavis_gui.models.engine_ids import DEFAULT_ENGINE
+from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId
 from metavis_gui.models.errors import ModelError
-from metavis_gui.models.model_store import installed_ggml_models
 
 
 def run_models_command(arguments: argparse.Namespace) -> int:
     try:
         if arguments.models_command == "list":
-            models = installed_ggml_models()
-            if not models:
-                print("No whisper.cpp models installed. Run: metavis-transcribe models download tiny.en")
-            for model in models:
-                print(f"{model.name:<16} {model.size_bytes / 1_000_000:8.1f} MB  {model.path}")
-            return 0
+            return _list_installed(arguments.engine)
         if arguments.models_command == "import-ct2":
             path = import_ct2_model(arguments.source, name=arguments.name)
         elif arguments.models_command == "install-default-openai-whisper":
@@ -34,6 +29,17 @@ def run_models_command(arguments: argparse.Namespace) -> int:
         print(f"metavis-transcribe: {error}", file=sys.stderr)
         return 1
     print(path)
+    return 0
+
+
+def _list_installed(engine: EngineId) -> int:
+    """The engine's installed models, one a line; a hint to download one when there are none."""
+    rows = [(model.name, model.size_bytes, model.path) for model in describe_models(engine=engine) if model.installed]
+    if not rows:
+        print(f"No {engine} models installed. Run: metavis-transcribe models download tiny.en --engine {engine}")
+    for name, size_bytes, path in rows:
+        size = f"{size_bytes / 1_000_000:8.1f} MB" if size_bytes is not None else "         ?"
+        print(f"{name:<16} {size}  {path}")
     return 0
 
 
