@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from metavis_gui.models.ct2_to_openai_whisper import install_default_openai_whisper_model
 from metavis_gui.models.model_catalog import MIRROR_VARIABLE
 from tests.cli.console_script import CONSOLE_SCRIPT, events_of, jfk_copy, run_command, stderr_lines_naming
 from tests.conftest import REPO_ROOT
@@ -364,10 +365,10 @@ def place(
     store = tmp_path / "models"
     store.mkdir()
     (store / default_model_path.name).symlink_to(default_model_path)
-    openai_model = default_model_path.parent / "openai-whisper" / "tiny.en.pt"
-    if openai_model.exists():
-        (store / "openai-whisper").mkdir()
-        (store / "openai-whisper" / "tiny.en.pt").symlink_to(openai_model)
+    # Converted here if no earlier test did (in a fresh clone this file runs before the engine tests).
+    openai_model = install_default_openai_whisper_model()
+    (store / "openai-whisper").mkdir()
+    (store / "openai-whisper" / "tiny.en.pt").symlink_to(openai_model)
     # faster-whisper's tiny.en is left out, so `models download tiny.en --engine faster-whisper` really downloads.
     monkeypatch.delenv("WHISPERCPP_BIN", raising=False)
     monkeypatch.delenv("WHISPERCPP_MODEL", raising=False)
