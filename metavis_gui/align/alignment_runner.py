@@ -38,8 +38,8 @@ from metavis_gui.engines.runner_protocol import (
     EXIT_USAGE,
     RunnerFailed,
     describe_error,
-    report_failure,
     report_progress,
+    run_reporting_failure,
     write_json_atomically,
 )
 
@@ -67,12 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
-    try:
-        _run(arguments)
-    except RunnerFailed as failure:
-        return report_failure(failure.exit_code, failure.message)
-    return 0
+    return run_reporting_failure(_run, build_parser().parse_args(argv))
 
 
 def _run(arguments: argparse.Namespace) -> None:

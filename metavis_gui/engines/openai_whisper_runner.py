@@ -29,9 +29,9 @@ from metavis_gui.engines.runner_protocol import (
     EXIT_TRANSCRIPTION_FAILED,
     RunnerFailed,
     describe_error,
-    report_failure,
     report_progress,
     report_segment,
+    run_reporting_failure,
     write_json_atomically,
 )
 
@@ -54,12 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
-    try:
-        _run(arguments)
-    except RunnerFailed as failure:
-        return report_failure(failure.exit_code, failure.message)
-    return 0
+    return run_reporting_failure(_run, build_parser().parse_args(argv))
 
 
 def _run(arguments: argparse.Namespace) -> None:

@@ -19,8 +19,11 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+ArgumentsType = TypeVar("ArgumentsType")
 
 EXIT_USAGE = 2
 EXIT_MODEL_FAILED = 3
@@ -38,6 +41,15 @@ class RunnerFailed(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.message = message
+
+
+def run_reporting_failure(run: Callable[[ArgumentsType], None], arguments: ArgumentsType) -> int:
+    """A runner's main: 0 when `run` finishes, else its RunnerFailed reported as the one error line and code."""
+    try:
+        run(arguments)
+    except RunnerFailed as failure:
+        return report_failure(failure.exit_code, failure.message)
+    return 0
 
 
 def report_progress(percent: int) -> None:
