@@ -9,8 +9,11 @@ from __future__ import annotations
 import math
 import os
 import subprocess
+import wave
 from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCH_OUTPUT_DIR = REPO_ROOT / "bench" / "output"
@@ -72,3 +75,12 @@ def run_ffmpeg(*arguments: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def write_mono_wav(path: Path, samples: np.ndarray, sample_rate: int = 16000) -> None:
+    """16-bit mono PCM, the format every engine and the aligner read."""
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(sample_rate)
+        writer.writeframes(samples.astype("<i2").tobytes())

@@ -24,8 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-
-from bench_common import run_ffmpeg
+from bench_common import run_ffmpeg, write_mono_wav
 
 SAMPLE_RATE = 16000
 DEFAULT_VOICE = "en-us"
@@ -150,7 +149,7 @@ def make_known_boundary_speech(
         samples = with_noise(samples, noise_snr_db, seed, speech_ranges=ranges)
         stem += f"-snr{noise_snr_db:g}db"
     wav_path = out_dir / f"{stem}.wav"
-    _write_wav(wav_path, samples)
+    write_mono_wav(wav_path, samples)
     truth_document = {
         "wav": wav_path.name,
         "sample_rate": SAMPLE_RATE,
@@ -197,14 +196,6 @@ def _read_wav(path: Path) -> np.ndarray:
         if reader.getnchannels() != 1 or reader.getsampwidth() != 2 or reader.getframerate() != SAMPLE_RATE:
             raise ValueError(f"{path}: expected 16-bit mono {SAMPLE_RATE} Hz")
         return np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").copy()
-
-
-def _write_wav(path: Path, samples: np.ndarray) -> None:
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(SAMPLE_RATE)
-        writer.writeframes(samples.astype("<i2").tobytes())
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+from bench_common import write_mono_wav
 
 SAMPLE_RATE = 16000
 # Festival's Italian lexicon and letter-to-sound rules read ISO-8859-1; ASCII English is the same bytes.
@@ -738,20 +739,12 @@ def read_wav(path: Path) -> np.ndarray:
     return samples
 
 
-def write_wav(path: Path, samples: np.ndarray) -> None:
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(SAMPLE_RATE)
-        writer.writeframes(samples.astype("<i2").tobytes())
-
-
 def seconds(value: float) -> float:
     return round(value, 6)
 
 
 def write_clip(out_dir: Path, name: str, samples: np.ndarray, document: dict[str, object]) -> None:
-    write_wav(out_dir / f"{name}.wav", samples)
+    write_mono_wav(out_dir / f"{name}.wav", samples)
     (out_dir / f"{name}.words.json").write_text(document_json(document), encoding="utf-8")
 
 
