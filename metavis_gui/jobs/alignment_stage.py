@@ -8,7 +8,6 @@ crashes, every word keeps the engine's times, marked so, and the notice says why
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,11 +48,6 @@ def aligner_command() -> tuple[str, list[str]]:
     return sys.executable, ["-m", "metavis_gui.align.alignment_runner"]
 
 
-def aligner_workers() -> int:
-    """Chunks aligned at once: both cores of a laptop, never more than four processes."""
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 async def align_transcript(
     transcript: Transcript,
     audio_path: Path,
@@ -73,13 +67,13 @@ async def align_transcript(
         json.dumps({"words": [word.model_dump(mode="json") for word in transcript.words]}), encoding="utf-8"
     )
     program, leading = aligner_command()
+    # No --workers: the runner's default (one process a core, at most four) is the one measured.
     arguments = [
         *leading,
         "--audio", str(audio_path),
         "--words", str(words_path),
         "--out", str(result_path),
         "--language", model.language,
-        "--workers", str(aligner_workers()),
     ]  # fmt: skip
 
     def on_stderr_line(line: str) -> None:
