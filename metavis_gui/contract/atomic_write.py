@@ -55,15 +55,18 @@ def _keep_existing_permissions(path: Path, file_descriptor: int) -> None:
     os.fchmod(file_descriptor, existing_mode)
 
 
-def fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable; not possible on Windows, and optional elsewhere.
+def fsync_directory(directory: Path, *, strict: bool = False) -> None:
+    """Make a rename in `directory` durable; errors are ignored unless `strict` (Windows cannot, whatever it asks)."""
     try:
         directory_descriptor = os.open(directory, os.O_RDONLY)
     except OSError:
+        if strict and os.name != "nt":
+            raise
         return
     try:
         os.fsync(directory_descriptor)
     except OSError:
-        pass
+        if strict:
+            raise
     finally:
         os.close(directory_descriptor)
