@@ -13,11 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from PySide6.QtCore import QObject, Signal
 
 from metavis_gui.engines.engine_command import LiveSegment
+from metavis_gui.jobs.child_process import run_child_process
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import (
     AlignMode,
@@ -27,9 +29,12 @@ from metavis_gui.jobs.transcription_request import (
     TranscriptionOutcome,
     TranscriptionRequest,
 )
+from metavis_gui.media.errors import MediaError
+from metavis_gui.media.probe import find_media_tool, parse_probe_output, probe_arguments
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineIdFromName
 
 TRANSCRIPT_FOLDER_SUFFIX = ".transcript"
+_PROBES_AT_ONCE = 2
 
 
 class JobStatus(str, Enum):
@@ -115,6 +120,8 @@ class QueuedJob:
     outcome: TranscriptionOutcome | None = None
     live_text: list[str] = field(default_factory=list)
     process_ids: list[int] = field(default_factory=list)
+    duration_seconds: float | None = None  # of the media, from ffprobe once the row is added
+    expected_run_seconds: float | None = None  # from this engine's measured speed here, when it has one
 
     @property
     def output_dir(self) -> Path:
@@ -127,16 +134,35 @@ class QueuedJob:
         return end - self.started_at
 
     def remaining_seconds_now(self, now: float | None = None) -> float | None:
-        """The last estimate, counted down since it was made, so the display moves between engine reports."""
-        if self.remaining_seconds is None or self.remaining_measured_at is None or not self.status.is_running:
+        """Time left: from this engine's measured speed while the run is within it, else from the engine's own
+        progress rate, counted down since it was made so the display moves between engine reports."""
+        if not self.status.is_running:
             return None
         now = time.monotonic() if now is None else now
+        elapsed = self.elapsed_seconds(now)
+        if self.expected_run_seconds is not None and elapsed is not None and elapsed < self.expected_run_seconds:
+            return self.expected_run_seconds - elapsed
+        if self.remaining_seconds is None or self.remaining_measured_at is None:
+            return None
         return max(0.0, self.remaining_seconds - (now - self.remaining_measured_at))
 
     def reset_for_retry(self, queue_position: int) -> None:
         # In place, so views holding this row keep seeing it.
         fresh = QueuedJob(self.job_id, self.media_path, self.settings, queue_position)
+        fresh.duration_seconds = self.duration_seconds
         self.__dict__.update(fresh.__dict__)
+
+
+class QueueMemory(Protocol):
+    """Where the queue keeps its rows and the engines' measured speeds across restarts (`queue_persistence`)."""
+
+    def restored_jobs(self, first_job_id: int) -> list[QueuedJob]: ...
+
+    def save(self, jobs: list[QueuedJob]) -> None: ...
+
+    def real_time_factor(self, engine: str, model: str | None) -> float | None: ...
+
+    def record_speed(self, engine: str, model: str | None, run_seconds: float, media_seconds: float) -> None: ...
 
 
 class TranscriptionQueue(QObject):
@@ -149,8 +175,9 @@ class TranscriptionQueue(QObject):
     job_failed = Signal(int)
     job_cancelled = Signal(int)
     job_removed = Signal(int)
+    job_measured = Signal(int)  # its media's duration is known
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, memory: QueueMemory | None = None) -> None:
         super().__init__(parent)
         self._jobs: dict[int, QueuedJob] = {}
         self._next_job_id = 1
@@ -158,6 +185,17 @@ class TranscriptionQueue(QObject):
         self._running: tuple[QueuedJob, asyncio.Task[None]] | None = None
         self._removal_requested: set[int] = set()
         self._start_pending = False
+        self._memory = memory
+        self._probes: asyncio.Semaphore | None = None
+        self._probe_tasks: set[asyncio.Task[None]] = set()
+        if memory is not None:
+            for job in memory.restored_jobs(self._next_job_id):
+                self._jobs[job.job_id] = job
+            self._next_job_id += len(self._jobs)
+            self._next_position += len(self._jobs)
+        for changed in (self.job_added, self.job_retried, self.job_finished, self.job_failed, self.job_cancelled,
+                        self.job_removed, self.job_measured):  # fmt: skip
+            changed.connect(self._remember)
 
     def jobs(self) -> list[QueuedJob]:
         return list(self._jobs.values())
@@ -177,8 +215,40 @@ class TranscriptionQueue(QObject):
             self._jobs[job.job_id] = job
             added.append(job.job_id)
             self.job_added.emit(job.job_id)
+            if self._memory is not None:  # the duration serves the window's Duration column and the ETA
+                probe = asyncio.ensure_future(self._measure(job))
+                self._probe_tasks.add(probe)
+                probe.add_done_callback(self._probe_tasks.discard)
         self._schedule_next()
         return added
+
+    def expected_run_seconds(self, job: QueuedJob) -> float | None:
+        """How long the job should take here, from its engine's measured speed, once its duration is known."""
+        if self._memory is None or job.duration_seconds is None:
+            return None
+        factor = self._memory.real_time_factor(job.settings.engine.value, job.settings.model)
+        return None if factor is None else factor * job.duration_seconds
+
+    async def _measure(self, job: QueuedJob) -> None:
+        """The media's duration, for the Duration column and the ETA; a file ffprobe cannot read fails when run."""
+        self._probes = self._probes or asyncio.Semaphore(_PROBES_AT_ONCE)
+        async with self._probes:
+            if job.duration_seconds is not None or job.job_id not in self._jobs:
+                return
+            try:
+                ffprobe = find_media_tool("ffprobe")
+                result = await run_child_process(ffprobe, probe_arguments(job.media_path))
+                info = parse_probe_output(job.media_path, result.exit_code, result.stdout, result.stderr)
+            except (MediaError, OSError):
+                return
+        job.duration_seconds = info.duration_seconds
+        if job.status.is_running and job.expected_run_seconds is None:
+            job.expected_run_seconds = self.expected_run_seconds(job)
+        self.job_measured.emit(job.job_id)
+
+    def _remember(self) -> None:
+        if self._memory is not None:
+            self._memory.save(self.jobs())
 
     def cancel(self, job_id: int) -> None:
         job = self._jobs.get(job_id)
@@ -220,6 +290,8 @@ class TranscriptionQueue(QObject):
     async def stop(self) -> None:
         """Cancel everything and wait until the running child process is gone: call before the loop closes."""
         self.cancel_all()
+        for probe in list(self._probe_tasks):
+            probe.cancel()
         while self._running is not None:
             await asyncio.gather(self._running[1], return_exceptions=True)
 
@@ -242,6 +314,7 @@ class TranscriptionQueue(QObject):
         job = min(waiting, key=lambda queued: queued.queue_position)
         job.status = JobStatus.DECODING
         job.started_at = time.monotonic()
+        job.expected_run_seconds = self.expected_run_seconds(job)
         task = asyncio.get_event_loop().create_task(self._run(job), name=f"transcription job {job.job_id}")
         task.add_done_callback(lambda finished: self._on_task_done(job))
         self._running = (job, task)
@@ -305,6 +378,7 @@ class TranscriptionQueue(QObject):
         job.finished_at = time.monotonic()
         if status is JobStatus.DONE:
             job.fraction = 1.0
+            self._record_speed(job)
         self._running = None
         signal = {JobStatus.DONE: self.job_finished, JobStatus.FAILED: self.job_failed}.get(status, self.job_cancelled)
         signal.emit(job.job_id)
@@ -312,3 +386,9 @@ class TranscriptionQueue(QObject):
             self._removal_requested.discard(job.job_id)
             self.remove(job.job_id)
         self._schedule_next()
+
+    def _record_speed(self, job: QueuedJob) -> None:
+        media_seconds = job.outcome.duration_seconds if job.outcome is not None else 0.0
+        run_seconds = job.elapsed_seconds()
+        if self._memory is not None and run_seconds is not None and media_seconds > 0:
+            self._memory.record_speed(job.settings.engine.value, job.settings.model, run_seconds, media_seconds)

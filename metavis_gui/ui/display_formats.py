@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from metavis_gui.jobs.transcription_queue import JobStatus, QueuedJob
 
@@ -41,8 +42,8 @@ def format_remaining(seconds: float) -> str:
     return f"about {format_clock(seconds)} left"
 
 
-def progress_text(job: QueuedJob, now: float | None = None) -> str:
-    """The words on a row's progress bar: percent and, while the engine runs, the time left."""
+def progress_text(job: QueuedJob) -> str:
+    """The words on a row's progress bar: the percent (the time left has its own column)."""
     if job.status is JobStatus.QUEUED:
         return "Waiting"
     if job.status is JobStatus.DONE:
@@ -52,8 +53,34 @@ def progress_text(job: QueuedJob, now: float | None = None) -> str:
         return f"Stopped at {percent}"
     if job.status is JobStatus.DECODING:
         return f"{percent} · reading audio"
+    return percent
+
+
+def eta_text(job: QueuedJob, expected_run_seconds: float | None, now: float | None = None) -> str:
+    """Time left of a running job; for a waiting one, how long it should take here (its engine's measured speed)."""
+    if job.status is JobStatus.QUEUED:
+        return f"about {format_clock(expected_run_seconds)}" if expected_run_seconds is not None else ""
+    if job.status.is_over:
+        return ""
     remaining = job.remaining_seconds_now(now)
-    return f"{percent} · {format_remaining(remaining) if remaining is not None else 'estimating time left'}"
+    return format_remaining(remaining) if remaining is not None else "estimating"
+
+
+def duration_text(job: QueuedJob) -> str:
+    return format_clock(job.duration_seconds) if job.duration_seconds is not None else ""
+
+
+def model_text(job: QueuedJob) -> str:
+    model = job.settings.model
+    return Path(model).name if model else "default"
+
+
+def language_text(job: QueuedJob) -> str:
+    """The chosen language, or what auto-detection found once the job is done."""
+    if job.settings.language:
+        return job.settings.language
+    detected = job.outcome.language if job.outcome is not None else None
+    return f"auto: {detected}" if detected else "auto"
 
 
 def elapsed_text(job: QueuedJob, now: float | None = None) -> str:

@@ -1,4 +1,4 @@
-"""The queue's rows as a table model: file, status, progress bar, elapsed time."""
+"""The queue's rows as a table model: file, engine, model, language, duration, status, progress, ETA, elapsed."""
 
 from __future__ import annotations
 
@@ -18,10 +18,21 @@ from metavis_gui.jobs.transcription_queue import (
     QueuedJob,
     TranscriptionQueue,
 )
-from metavis_gui.ui.display_formats import STATUS_LABELS, elapsed_text, progress_text
+from metavis_gui.ui.display_formats import (
+    STATUS_LABELS,
+    duration_text,
+    elapsed_text,
+    eta_text,
+    language_text,
+    model_text,
+    progress_text,
+)
 
-FILE_COLUMN, STATUS_COLUMN, PROGRESS_COLUMN, ELAPSED_COLUMN = range(4)
-COLUMN_TITLES = ("File", "Status", "Progress", "Elapsed")
+(
+    FILE_COLUMN, ENGINE_COLUMN, MODEL_COLUMN, LANGUAGE_COLUMN, DURATION_COLUMN,
+    STATUS_COLUMN, PROGRESS_COLUMN, ETA_COLUMN, ELAPSED_COLUMN,
+) = range(9)  # fmt: skip
+COLUMN_TITLES = ("File", "Engine", "Model", "Language", "Duration", "Status", "Progress", "Time left", "Elapsed")
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # (fraction 0..1, text) for the progress bar delegate
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -32,6 +43,7 @@ _STATUS_ICONS = {
 }
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_TOP_LEVEL = QModelIndex()  # an invalid index: the table's own level
 
 
 class QueueTableModel(QAbstractTableModel):
@@ -41,19 +53,23 @@ class QueueTableModel(QAbstractTableModel):
         self._job_ids = [job.job_id for job in queue.jobs()]
         queue.job_added.connect(self._on_job_added)
         queue.job_removed.connect(self._on_job_removed)
-        for changed in (queue.job_retried, queue.job_finished, queue.job_failed, queue.job_cancelled):
+        for changed in (
+            queue.job_retried,
+            queue.job_finished,
+            queue.job_failed,
+            queue.job_cancelled,
+            queue.job_measured,
+        ):
             changed.connect(self.refresh_job)
         queue.job_progressed.connect(lambda job_id, fraction: self.refresh_job(job_id))
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: AnyIndex = _TOP_LEVEL) -> int:
         return 0 if parent.isValid() else len(self._job_ids)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: AnyIndex = _TOP_LEVEL) -> int:
         return 0 if parent.isValid() else len(COLUMN_TITLES)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMN_TITLES[section]
         return None
@@ -89,19 +105,25 @@ class QueueTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMN_TITLES) - 1))
 
     def refresh_running(self) -> None:
-        """Elapsed time and the remaining-time countdown move without any event from the engine."""
-        running = self._queue.running_job()
-        if running is not None:
-            self.refresh_job(running.job_id)
+        """Elapsed time and the remaining-time countdown move without any event from the engine; every row that
+        is not over is redrawn, so no status shown is older than one tick."""
+        for job in self._queue.jobs():
+            if not job.status.is_over:
+                self.refresh_job(job.job_id)
 
     def _display_text(self, job: QueuedJob, column: int) -> str:
-        if column == FILE_COLUMN:
-            return job.media_path.name
-        if column == STATUS_COLUMN:
-            return STATUS_LABELS[job.status]
-        if column == PROGRESS_COLUMN:
-            return progress_text(job)
-        return elapsed_text(job)
+        texts = {
+            FILE_COLUMN: lambda: job.media_path.name,
+            ENGINE_COLUMN: lambda: job.settings.engine.value,
+            MODEL_COLUMN: lambda: model_text(job),
+            LANGUAGE_COLUMN: lambda: language_text(job),
+            DURATION_COLUMN: lambda: duration_text(job),
+            STATUS_COLUMN: lambda: STATUS_LABELS[job.status],
+            PROGRESS_COLUMN: lambda: progress_text(job),
+            ETA_COLUMN: lambda: eta_text(job, self._queue.expected_run_seconds(job)),
+            ELAPSED_COLUMN: lambda: elapsed_text(job),
+        }
+        return texts[column]()
 
     def _on_job_added(self, job_id: int) -> None:
         row = len(self._job_ids)

@@ -17,12 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from metavis_gui.ui.queue_table_model import (
-    ELAPSED_COLUMN,
     FILE_COLUMN,
     JOB_ID_ROLE,
     PROGRESS_COLUMN,
     PROGRESS_ROLE,
-    STATUS_COLUMN,
     QueueTableModel,
 )
 
@@ -30,7 +28,9 @@ _PROGRESS_RESOLUTION = 1000
 
 
 class ProgressBarDelegate(QStyledItemDelegate):
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         value = index.data(PROGRESS_ROLE)
         if value is None:
             super().paint(painter, option, index)
@@ -59,7 +59,10 @@ class QueueTableView(QTableView):
         super().__init__(parent)
         self.setModel(model)
         self.setAccessibleName("Transcription queue")
-        self.setAccessibleDescription("One row per media file: name, status, progress and elapsed time")
+        self.setAccessibleDescription(
+            "One row per media file: name, engine, model, language, duration, status, progress, time left and "
+            "elapsed time; a finished row opens its transcript"
+        )
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -72,11 +75,10 @@ class QueueTableView(QTableView):
         self.verticalHeader().setDefaultSectionSize(row_height)
         self.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressBarDelegate(self))
         header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(FILE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(ELAPSED_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(PROGRESS_COLUMN, self.fontMetrics().horizontalAdvance("100% · about 0:00 left") * 3 // 2)
+        header.resizeSection(PROGRESS_COLUMN, self.fontMetrics().horizontalAdvance("100% · reading audio") * 5 // 4)
 
     def selected_job_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.selectionModel().selectedRows()})

@@ -25,7 +25,13 @@ from metavis_gui.models.model_catalog import (
     partial_path,
 )
 from metavis_gui.ui.main_window import MainWindow
-from metavis_gui.ui.model_manager_dialog import PROGRESS_STEPS, ModelManagerDialog
+from metavis_gui.ui.model_manager_dialog import (
+    ENGINE_COLUMN,
+    LOCATION_COLUMN,
+    PROGRESS_STEPS,
+    SIZE_COLUMN,
+    ModelManagerDialog,
+)
 from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
 from tests.conftest import FASTER_WHISPER_TINY_EN_REPOSITORY
 from tests.support.model_server import MODEL_FILE, ModelServer, sha1
@@ -65,17 +71,50 @@ def start_download(dialog: ModelManagerDialog, entry: CatalogEntry, mirror: str)
     assert dialog.is_downloading()
 
 
-def test_lists_every_catalogued_model_per_engine_whisper_cpp_first(dialog: ModelManagerDialog) -> None:
-    tabs = [dialog.tabs.tabText(index) for index in range(dialog.tabs.count())]
-    assert tabs == ["whisper.cpp", "openai-whisper", "faster-whisper"]
-    for engine, table in dialog.tables.items():
-        names = [table.item(row, 0).text().split()[0] for row in range(table.rowCount())]
-        assert names == [e.name for e in catalog(engine)]
-        assert all(table.item(row, 2).text() == "no" for row in range(table.rowCount()))
+def test_one_list_of_every_engine_filtered_by_engine_whisper_cpp_first(dialog: ModelManagerDialog) -> None:
+    engines = [dialog.engine_filter.itemText(index) for index in range(dialog.engine_filter.count())]
+    assert engines == ["All engines", "whisper.cpp", "openai-whisper", "faster-whisper"]
+    assert [(row.engine, row.name) for row in dialog.shown_rows()] == [(e.engine, e.name) for e in catalog()]
+    for engine in engines[1:]:
+        dialog.engine_filter.setCurrentText(engine)
+        assert [row.name for row in dialog.shown_rows()] == [e.name for e in catalog(engine)]
+        installed = [row.name for row in dialog.shown_rows() if dialog.state_text(row.entry) == "yes"]
+        # The one answer the engines give: faster-whisper loads the tiny.en folder the app ships.
+        assert installed == (["tiny.en"] if engine == "faster-whisper" else []), engine
+    dialog.engine_filter.setCurrentText("All engines")
     large = find_entry("large-v3")
     table, row = dialog.row_of(large)
-    assert table.item(row, 1).text() == "3095.0 MB"
-    assert table.item(row, 3).text() == str(installed_path(large))
+    assert table.item(row, ENGINE_COLUMN).text() == "whisper.cpp"
+    assert table.item(row, SIZE_COLUMN).text() == "3095.0 MB"
+    assert table.item(row, LOCATION_COLUMN).text() == str(installed_path(large))
+
+
+def test_installed_marks_agree_with_the_engines_and_filters_narrow_the_list(
+    dialog: ModelManagerDialog, models_dir: Path, default_model_path: Path
+) -> None:
+    models_dir.mkdir(parents=True, exist_ok=True)
+    (models_dir / "ggml-tiny.en.bin").symlink_to(default_model_path)
+    (models_dir / "ggml-tiny.en-q5_1.bin").symlink_to(default_model_path)  # an import the catalogue does not list
+    dialog.refresh()
+    for engine in ("whisper.cpp", "openai-whisper", "faster-whisper"):
+        engine_says = {model.name for model in model_availability.describe_models(None, engine) if model.installed}
+        shown = {row.name for row in dialog.rows if row.engine == engine and row.installed(None)}
+        assert shown == engine_says, engine
+    dialog.installed_only.setChecked(True)
+    assert [(row.engine.value, row.name) for row in dialog.shown_rows()] == [
+        ("whisper.cpp", "tiny.en"), ("whisper.cpp", "tiny.en-q5_1"), ("faster-whisper", "tiny.en"),
+    ]  # fmt: skip
+    dialog.search_edit.setText("q5")
+    [imported] = dialog.shown_rows()
+    dialog.table.selectRow(dialog.rows.index(imported))
+    assert dialog.selected_row() == imported and dialog.selected_entry() is None
+    assert not dialog.download_button.isEnabled() and dialog.delete_button.isEnabled()
+    dialog.search_edit.clear()
+    dialog.engine_filter.setCurrentText("faster-whisper")
+    [shipped] = dialog.shown_rows()
+    dialog.table.selectRow(dialog.rows.index(shipped))
+    assert not dialog.delete_button.isEnabled(), "the folder shipped with the app is not the store's to delete"
+    assert not dialog.import_bar.isVisible(), "ggml imports show with the engines that load ggml files"
 
 
 def test_download_shows_rising_progress_installs_and_deletes(
@@ -208,10 +247,11 @@ def test_a_ctranslate2_folder_is_converted_off_the_ui_thread_and_installed(
     served_entry: CatalogEntry,
 ) -> None:
     bar = dialog.import_bar
-    assert dialog.tabs.currentIndex() == 0 and bar.isVisible(), "the import buttons are on the whisper.cpp tab"
-    dialog.tabs.setCurrentIndex(1)
+    assert bar.isVisible(), "the import buttons show with every engine listed"
+    dialog.engine_filter.setCurrentText("openai-whisper")
     assert not bar.isVisible(), "openai-whisper models cannot be imported from ggml or CTranslate2"
-    dialog.tabs.setCurrentIndex(0)
+    dialog.engine_filter.setCurrentText("whisper.cpp")
+    assert bar.isVisible()
     changes = record(dialog.models_changed)
 
     bar.ct2_button.click()
@@ -315,7 +355,7 @@ def test_faster_whisper_download_installs_the_folder_and_the_main_window_picker_
         assert manager.state_text(entry) == "no"
         changes = record(manager.models_changed)
         start_download(manager, entry, ct2_model_server.url)
-        assert manager.tabs.tabText(manager.tabs.currentIndex()) == "faster-whisper"
+        assert manager.selected_entry() == entry
         assert manager.status_label.text() == "Downloading faster-whisper-tiny.en…"
         wait_until(qasync_loop, lambda: not manager.is_downloading(), DOWNLOAD_TIMEOUT, "download finished")
 
@@ -323,7 +363,8 @@ def test_faster_whisper_download_installs_the_folder_and_the_main_window_picker_
         assert manager.state_text(entry) == "yes", manager.status_label.text()
         assert manager.status_label.text() == f"Installed tiny.en in {installed.parent}."
         table, row = manager.row_of(entry)
-        assert table.item(row, 3).text() == str(installed) and manager.progress_bar.value() == PROGRESS_STEPS
+        assert table.item(row, LOCATION_COLUMN).text() == str(installed)
+        assert manager.progress_bar.value() == PROGRESS_STEPS
         assert sorted(path.name for path in installed.iterdir()) == [
             "config.json", "model.bin", "tokenizer.json", "vocabulary.txt"
         ]  # fmt: skip
@@ -338,10 +379,11 @@ def test_faster_whisper_download_installs_the_folder_and_the_main_window_picker_
         manager.close()
 
 
-def test_faster_whisper_tab_says_which_file_is_missing_then_resumes_with_the_rest(
-    qasync_loop: qasync.QEventLoop, models_dir: Path, ct2_model_server: ModelServer
+def test_faster_whisper_download_says_which_file_is_missing_then_resumes_with_the_rest(
+    qasync_loop: qasync.QEventLoop, models_dir: Path, ct2_model_server: ModelServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vocabulary = ct2_model_server.files.pop(HUB_PATH + "vocabulary.txt")
+    monkeypatch.setattr(model_availability, "default_ct2_model_dir", no_shipped_model)  # else tiny.en is installed
     manager = ModelManagerDialog()
     manager.show()
     try:
