@@ -9,10 +9,19 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from metavis_gui.contract.atomic_write import write_bytes_atomic
+from metavis_gui.contract.bounded_reading import (
+    MAX_DOCUMENT_BYTES,
+    JsonRefused,
+    decode_contract_text,
+    loads_bounded,
+    read_contract_bytes,
+)
 from metavis_gui.contract.errors import TranscriptFileInvalid
+from metavis_gui.contract.word_record import MAX_TICKS, Text
 from metavis_gui.contract.word_timing import TimingSummary
 
 SUMMARY_SCHEMA = "transcript.summary.v1"
+MAX_FILE_NAME_BYTES = 255  # what common file systems allow; a longer name cannot be the media's
 
 
 class ToolInfo(BaseModel):
@@ -20,9 +29,9 @@ class ToolInfo(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    name: str = Field(min_length=1)
-    version: str | None = None
-    model: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
+    version: Text | None = None
+    model: Text = Field(min_length=1)
 
 
 class TranscriptSummary(BaseModel):
@@ -32,9 +41,11 @@ class TranscriptSummary(BaseModel):
 
     # Not `schema`: that name shadows a BaseModel method.
     schema_name: Literal["transcript.summary.v1"] = Field(default=SUMMARY_SCHEMA, alias="schema")
-    input_file_name: str = Field(alias="input", min_length=1)
-    duration_seconds: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = Field(alias="durationSeconds")
-    language: str | None
+    input_file_name: Text = Field(alias="input", min_length=1)
+    duration_seconds: Annotated[float, Field(ge=0.0, le=MAX_TICKS / 60_000, allow_inf_nan=False)] = Field(
+        alias="durationSeconds"
+    )
+    language: Text | None
     tool: ToolInfo
     word_count: Annotated[int, Field(ge=0)] = Field(alias="wordCount")
     # Not in the contract's list; readers that do not know it skip it. Absent when no alignment was tried.
@@ -46,6 +57,8 @@ class TranscriptSummary(BaseModel):
         # Downstream tools compare it with the media's name; a path would leak local folders.
         if "/" in name or "\\" in name or name in {".", ".."}:
             raise ValueError(f"input must be a file name without folders, got {name!r}")
+        if "\x00" in name or len(name.encode("utf-8", "surrogatepass")) > MAX_FILE_NAME_BYTES:
+            raise ValueError(f"input must be a file name of at most {MAX_FILE_NAME_BYTES} bytes with no NUL")
         return name
 
     @model_validator(mode="after")
@@ -77,16 +90,11 @@ def read_summary(path: Path) -> TranscriptSummary:
     Raises `TranscriptFileInvalid` naming the file and what is wrong with it.
     """
     path = Path(path)
+    text = decode_contract_text(path, read_contract_bytes(path, MAX_DOCUMENT_BYTES)).removeprefix("\ufeff")
     try:
-        document = json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise TranscriptFileInvalid(path, "file not found") from None
-    except OSError as error:
-        raise TranscriptFileInvalid(path, f"cannot be read: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise TranscriptFileInvalid(path, f"is not UTF-8 text (invalid byte at offset {error.start})") from None
-    except json.JSONDecodeError as error:
-        raise TranscriptFileInvalid(path, f"is not valid JSON: {error.msg} at line {error.lineno}") from None
+        document = loads_bounded(text)
+    except JsonRefused as error:
+        raise TranscriptFileInvalid(path, f"line {error.line}: {error.reason}") from None
     if not isinstance(document, dict):
         raise TranscriptFileInvalid(path, "expected a JSON object")
     if "schema" not in document:

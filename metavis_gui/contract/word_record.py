@@ -33,8 +33,12 @@ def _require_utf8_encodable(text: str) -> str:
     return text
 
 
+# The largest integer every JSON reader holds exactly (2**53 - 1): about 4 700 years of ticks. Larger values
+# are damage, and would overflow the floats that seconds and pixels are computed in.
+MAX_TICKS = 9_007_199_254_740_991
+
 Text = Annotated[str, AfterValidator(_require_utf8_encodable)]
-Ticks = Annotated[int, Field(ge=0)]
+Ticks = Annotated[int, Field(ge=0, le=MAX_TICKS)]
 Confidence = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 
 
@@ -114,11 +118,8 @@ class WordRecord(BaseModel):
         start = info.data.get("source_time_ticks")
         end = info.data.get("source_time_end_ticks")
         # The field's pattern already holds, so the prefix decides (a prefix test is cheap on long files).
-        if start is not None and end is not None:
-            if not word_id.startswith(f"w_{start}_{end}_"):
-                raise ValueError(
-                    f"wordId {word_id!r} does not match its ticks, expected 'w_{start}_{end}_<n>'"
-                )
+        if start is not None and end is not None and not word_id.startswith(f"w_{start}_{end}_"):
+            raise ValueError(f"wordId {word_id!r} does not match its ticks, expected 'w_{start}_{end}_<n>'")
         return word_id
 
     @field_validator("timeline_time_end_ticks")

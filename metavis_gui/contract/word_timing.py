@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from metavis_gui.contract.word_record import Text
+
 
 class WordTimingSource(StrEnum):
     ALIGNED = "aligned"
@@ -30,13 +32,13 @@ class TimingSummary(BaseModel):
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid", strict=True)
 
-    aligner: str | None = None  # e.g. "pocketsphinx 5.1.1"; None: no aligner ran
-    acoustic_model: str | None = Field(default=None, alias="acousticModel")
+    aligner: Text | None = None  # e.g. "pocketsphinx 5.1.1"; None: no aligner ran
+    acoustic_model: Text | None = Field(default=None, alias="acousticModel")
     aligned: int = Field(default=0, ge=0)
     engine_timed: int = Field(default=0, ge=0, alias="engineTimed")
     hand_set: int = Field(default=0, ge=0, alias="handSet")
     word_sources: str = Field(default="", alias="wordSources", pattern=r"^[aeh]*$")
-    notice: str | None = None  # what the user was told, e.g. why some words kept the engine's times
+    notice: Text | None = None  # what the user was told, e.g. why some words kept the engine's times
 
     @model_validator(mode="after")
     def _counts_match_sources(self) -> TimingSummary:

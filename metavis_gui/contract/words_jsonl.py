@@ -11,7 +11,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from metavis_gui.contract.atomic_write import write_bytes_atomic
-from metavis_gui.contract.errors import TranscriptFileInvalid, WordRecordsInvalid
+from metavis_gui.contract.bounded_reading import (
+    MAX_LINE_CHARACTERS,
+    MAX_WORDS_FILE_BYTES,
+    JsonRefused,
+    decode_contract_text,
+    loads_bounded,
+    read_contract_bytes,
+)
+from metavis_gui.contract.errors import WordRecordsInvalid
 from metavis_gui.contract.word_record import WordRecord, format_word_id
 
 _MAX_SHOWN_INPUT = 60
@@ -83,7 +91,8 @@ def write_words_jsonl(path: Path, records: Iterable[WordRecord]) -> None:
 def read_words_jsonl(path: Path) -> WordsFileContents:
     """Read every valid line and report every bad field; lines may omit nullable keys.
 
-    Raises `TranscriptFileInvalid` when the file is missing, unreadable or not UTF-8.
+    Raises `TranscriptFileInvalid` when the file is missing, unreadable, not a regular file, over
+    `MAX_WORDS_FILE_BYTES` or not UTF-8; any other damage is a `LineProblem` naming its line.
     """
     parsed_lines, problems = _parse_lines(_read_text(Path(path)))
     records = [line.record for line in parsed_lines if line.record is not None]
@@ -154,20 +163,7 @@ def _encode_line(record: WordRecord) -> str:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TranscriptFileInvalid(path, "file not found") from None
-    except IsADirectoryError:
-        raise TranscriptFileInvalid(path, "is a folder, not a transcript file") from None
-    except OSError as error:
-        raise TranscriptFileInvalid(path, f"cannot be read: {error.strerror or error}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_number = data[: error.start].count(b"\n") + 1
-        reason = f"is not UTF-8 text (invalid byte at offset {error.start}, line {line_number})"
-        raise TranscriptFileInvalid(path, reason) from None
+    return decode_contract_text(path, read_contract_bytes(path, MAX_WORDS_FILE_BYTES))
 
 
 def _parse_lines(text: str) -> tuple[list[_ParsedLine], list[LineProblem]]:
@@ -185,6 +181,9 @@ def _parse_lines(text: str) -> tuple[list[_ParsedLine], list[LineProblem]]:
 
 
 def _parse_line(line_number: int, line: str) -> tuple[_ParsedLine | None, list[LineProblem]]:
+    if len(line) > MAX_LINE_CHARACTERS:
+        message = f"line is {len(line)} characters long, over the limit of {MAX_LINE_CHARACTERS}; one word a line"
+        return None, [LineProblem(line_number, None, message)]
     canonical = _canonical_record(line)
     if canonical is not None:
         return _ParsedLine(line_number, canonical, (canonical.source_time_ticks, canonical.source_time_end_ticks),
@@ -209,9 +208,9 @@ def _parse_line_carefully(line_number: int, line: str) -> tuple[_ParsedLine | No
     if not line.strip():
         return None, [LineProblem(line_number, None, "blank line; the file has one word on every line")]
     try:
-        value = json.loads(line, object_pairs_hook=_object_without_duplicate_keys, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        return None, [LineProblem(line_number, None, f"not valid JSON: {error.msg} at column {error.colno}")]
+        value = loads_bounded(line, object_pairs_hook=_object_without_duplicate_keys, parse_constant=_reject_constant)
+    except JsonRefused as error:
+        return None, [LineProblem(line_number, None, error.reason)]
     except _DuplicateKey as error:
         return None, [LineProblem(line_number, str(error), "key appears more than once")]
     except _NonStandardNumber as error:

@@ -4,6 +4,9 @@ One file per transcript (named after its path) in `<user data>/recovery/`. It
 holds the edited records as words-file lines plus where they came from, so
 the next start can offer to restore them. A clean save or a deliberate
 discard removes it; a file that remains means edits were not saved.
+
+Beside it, the transcript's edit journal (`edit_journal.py`) holds every edit
+made since that file was written; when one is left, it is the newer word.
 """
 
 from __future__ import annotations
@@ -14,12 +17,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from metavis_gui.app_paths import user_data_dir
-from metavis_gui.contract import WordRecord, serialize_word_records, write_bytes_atomic
+from metavis_gui.contract import ContractError, WordRecord, serialize_word_records, write_bytes_atomic
+from metavis_gui.contract.bounded_reading import (
+    MAX_WORDS_FILE_BYTES,
+    decode_contract_text,
+    loads_bounded,
+    read_contract_bytes,
+)
+from metavis_gui.timeline.edit_journal import replay_journal
 
 RECOVERY_FORMAT = "metavis.timeline.recovery.v1"
+JOURNAL_SUFFIX = ".journal.jsonl"
 
 
 @dataclass(frozen=True)
@@ -36,8 +45,15 @@ def recovery_dir() -> Path:
 
 
 def recovery_path_for(words_path: Path) -> Path:
-    digest = hashlib.sha256(str(Path(words_path).resolve()).encode("utf-8")).hexdigest()[:24]
-    return recovery_dir() / f"{digest}.json"
+    return recovery_dir() / f"{_digest(words_path)}.json"
+
+
+def journal_path_for(words_path: Path) -> Path:
+    return recovery_dir() / f"{_digest(words_path)}{JOURNAL_SUFFIX}"
+
+
+def _digest(words_path: Path) -> str:
+    return hashlib.sha256(str(Path(words_path).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
 def write_recovery(words_path: Path, media_path: Path | None, records: list[WordRecord]) -> Path:
@@ -57,10 +73,10 @@ def write_recovery(words_path: Path, media_path: Path | None, records: list[Word
 def read_recovery(path: Path) -> Recovery | None:
     """The recovery, or None when the file is not one we can trust (it is then left alone)."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-        if document.get("format") != RECOVERY_FORMAT:
+        document = loads_bounded(decode_contract_text(path, read_contract_bytes(path, 2 * MAX_WORDS_FILE_BYTES)))
+        if not isinstance(document, dict) or document.get("format") != RECOVERY_FORMAT:
             return None
-        records = [WordRecord.model_validate_json(line) for line in document["words"].splitlines()]
+        records = [WordRecord.model_validate_json(line) for line in document["words"].split("\n") if line]
         media = document.get("mediaPath")
         return Recovery(
             path=Path(path),
@@ -69,18 +85,30 @@ def read_recovery(path: Path) -> Recovery | None:
             saved_at=float(document["savedAt"]),
             records=records,
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
+    except (ContractError, OSError, ValueError, ArithmeticError, LookupError, TypeError, AttributeError):
         return None
 
 
 def pending_recoveries() -> list[Recovery]:
-    """Every readable recovery file, newest first."""
+    """Every readable recovery, newest first; a transcript's journal, when left, wins over its recovery file."""
     folder = recovery_dir()
     if not folder.is_dir():
         return []
-    found = [read_recovery(path) for path in folder.glob("*.json")]
-    return sorted((item for item in found if item is not None), key=lambda item: item.saved_at, reverse=True)
+    by_words_path: dict[Path, Recovery] = {}
+    for path in folder.glob("*.json"):
+        recovery = read_recovery(path)
+        if recovery is not None:
+            by_words_path[recovery.words_path] = recovery
+    for path in folder.glob(f"*{JOURNAL_SUFFIX}"):
+        journal = replay_journal(path)
+        if journal is not None and journal.edit_count:
+            by_words_path[journal.words_path] = Recovery(
+                path=journal.path, words_path=journal.words_path, media_path=journal.media_path,
+                saved_at=journal.saved_at, records=journal.records,
+            )  # fmt: skip
+    return sorted(by_words_path.values(), key=lambda item: item.saved_at, reverse=True)
 
 
 def remove_recovery(words_path: Path) -> None:
+    journal_path_for(words_path).unlink(missing_ok=True)
     recovery_path_for(words_path).unlink(missing_ok=True)

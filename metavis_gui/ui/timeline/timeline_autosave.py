@@ -1,7 +1,9 @@
-"""Autosave of a timeline's edits to its recovery file: shortly after edits stop, and at least every 30 s.
+"""Autosave of a timeline's edits: each edit journaled at once, and the recovery file (the journal's
+compaction) written shortly after edits stop, and at least every 30 s.
 
 A document that is back to what is on disk (saved, or undone to it) has no
-recovery file; one that differs always has a recent one.
+recovery file and no journal; one that differs always has both up to date
+between them, so a crash at any moment loses no edit.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from metavis_gui.contract import ContractError
-from metavis_gui.timeline.autosave_store import remove_recovery, write_recovery
+from metavis_gui.timeline.autosave_store import journal_path_for, remove_recovery, write_recovery
+from metavis_gui.timeline.edit_journal import EditJournal
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 
 PERIOD_MS = 30_000
@@ -42,8 +45,13 @@ class TimelineAutosave(QObject):
         self._period.setInterval(period_ms)
         self._period.timeout.connect(self.write_now)
         self._period.start()
+        self.journal = EditJournal(journal_path_for(document.opened.words_path), document.opened.words_path,
+                                   media_path)  # fmt: skip
+        self.journal.start_from(document.records())
         document.transcript_changed.connect(self._on_changed)
         document.modified_changed.connect(self._on_modified_changed)
+        # Every push (merged bursts too), undo and redo; drag previews never reach the stack.
+        document.undo_stack.indexChanged.connect(self._journal_edit)
         if self._unsaved_changes:
             self._after_edit.start()
 
@@ -53,11 +61,13 @@ class TimelineAutosave(QObject):
         if not self.document.is_modified:
             self.discard()
             return
+        records = self.document.records()
         try:
-            path = write_recovery(self.document.opened.words_path, self.media_path, self.document.records())
+            path = write_recovery(self.document.opened.words_path, self.media_path, records)
         except (OSError, ContractError) as error:
             self.recovery_failed.emit(f"Could not write the recovery file: {error}")
             return
+        self.journal.clear(records)  # the recovery file now holds every journaled edit
         self._unsaved_changes = False
         self.recovery_written.emit(path)
 
@@ -65,11 +75,21 @@ class TimelineAutosave(QObject):
         """The edits are saved or deliberately dropped: nothing to recover."""
         self._after_edit.stop()
         self._unsaved_changes = False
+        self.journal.clear(self.document.records())
         remove_recovery(self.document.opened.words_path)
 
     def stop(self) -> None:
         self._after_edit.stop()
         self._period.stop()
+
+    def _journal_edit(self, index: int) -> None:
+        if not self.document.is_modified:
+            return  # back to what is on disk: discard() removes the journal
+        self.journal.media_path = self.media_path
+        try:
+            self.journal.record(self.document.records())
+        except OSError as error:
+            self.recovery_failed.emit(f"Could not journal the edit: {error}")
 
     def _on_changed(self, change: object) -> None:
         self._unsaved_changes = True
