@@ -6,8 +6,11 @@ from enum import IntEnum, StrEnum
 from pathlib import Path
 
 from metavis_gui.contract.errors import ContractError
+from metavis_gui.contract.output_folder_lock import OutputNotWritable
 from metavis_gui.engines.errors import EngineError, EngineNotFound, ModelCorrupt, ModelMissing
+from metavis_gui.jobs.preflight import ModelLanguageRefused
 from metavis_gui.media.errors import MediaError, MediaNotFound, MediaToolMissing
+from metavis_gui.media.probe import AudioStreamMissing
 from metavis_gui.models.errors import ModelError
 
 
@@ -17,7 +20,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     INPUT_UNREADABLE = 3
     OUTPUT_NOT_WRITABLE = 4
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # SIGINT (Ctrl-C) and SIGTERM alike: both cancel the run the same way
 
 
 class ErrorCode(StrEnum):
@@ -51,6 +54,8 @@ _EXIT_CODES = {
 # First match wins, so a subclass comes before its base.
 _ERROR_CODES_BY_TYPE: tuple[tuple[type[BaseException], ErrorCode], ...] = (
     (MediaToolMissing, ErrorCode.MEDIA_TOOL_MISSING),
+    (AudioStreamMissing, ErrorCode.USAGE),  # --audio-stream names a stream the file does not have
+    (ModelLanguageRefused, ErrorCode.USAGE),  # --language de with an English-only model
     (MediaNotFound, ErrorCode.INPUT_MISSING),
     (MediaError, ErrorCode.INPUT_UNREADABLE),
     (EngineNotFound, ErrorCode.ENGINE_MISSING),
@@ -58,17 +63,21 @@ _ERROR_CODES_BY_TYPE: tuple[tuple[type[BaseException], ErrorCode], ...] = (
     (ModelCorrupt, ErrorCode.MODEL_UNUSABLE),
     (ModelError, ErrorCode.MODEL_MISSING),
     (EngineError, ErrorCode.ENGINE_FAILED),
+    (OutputNotWritable, ErrorCode.OUTPUT_NOT_WRITABLE),  # OutputFolderBusy too: another run holds --out
     (ContractError, ErrorCode.FAILED),
 )
 
 EXIT_CODES_HELP = """exit codes:
   0    done (also when the media has no speech: a warning says so)
   1    failed: the engine, the model or FFmpeg (the message names the file and the fix)
-  2    usage: bad or missing arguments (unknown ones too, under --strict)
-  3    the input is missing or unreadable (no such file, a folder, empty, not media, no audio stream)
-  4    the output is not writable (--out under a file or read-only; the media's folder, for the adjacent
-       captions); checked before any work starts
-  130  interrupted (Ctrl-C or SIGTERM): the engine is stopped and nothing is written"""
+  2    usage: bad or missing arguments (unknown ones too, under --strict; --threads 0; an --audio-stream
+       the file does not have; --language other than en with an English-only .en model)
+  3    the input is missing or unreadable (no such file, a folder, a FIFO or device, empty, not media,
+       no audio stream)
+  4    the output is not writable (--out under a file, read-only or without room; the media's folder, for
+       the adjacent captions), or another run is writing to the same --out; checked before any work starts
+  130  interrupted, by Ctrl-C or by SIGTERM alike (130 for both, never 143): the engine is stopped and
+       nothing is written (the outputs are committed as one unit; an interrupt that comes after the commit says so and lists the files)"""
 
 
 def error_code_of(error: BaseException | None, output_dir: Path, adjacent_captions: Path | None) -> ErrorCode:

@@ -14,8 +14,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticSerializationError
 
 from metavis_gui.cli.exit_codes import ErrorCode, ExitCode
+from metavis_gui.contract.file_name_text import file_name_text
 from metavis_gui.jobs.transcription_request import JobStage
 
 SCHEMA_FILE_NAME = "transcript-generate-events.v1.schema.json"
@@ -31,6 +33,12 @@ class WarningCode(StrEnum):
     COREML_UNAVAILABLE = "coreml_unavailable"  # whispercpp-coreml asked for, the CPU build runs
     NO_SPEECH = "no_speech"
     ALIGNMENT = "alignment"  # some or all words keep the engine's times, and why
+    AUDIO_STREAM = "audio_stream"  # the media has several audio streams: which one runs, how to pick another
+    TRUNCATED_MEDIA = "truncated_media"  # less audio decoded than the media says it holds: the file is cut off
+    THREADS_BOUNDED = "threads_bounded"  # --threads above the CPUs this process may use, lowered to them
+    JOBS_BOUNDED = "jobs_bounded"  # batch: --jobs above the core count, lowered to it
+    SHARED_ADJACENT_CAPTIONS = "shared_adjacent_captions"  # batch: two inputs would write one <stem>.captions.vtt
+    SUMMARY_UNREADABLE = "summary_unreadable"  # batch: the last batch.summary.json could not be read; all inputs run
 
 
 class _Event(BaseModel):
@@ -115,14 +123,97 @@ class ErrorEvent(_Event):
         return cls(code=code, message=message, details=details or None, exit_code=code.exit_code)
 
 
+class InputStatus(StrEnum):
+    DONE = "done"
+    SKIPPED = "skipped"  # its outputs are current: same input fingerprint and options as the last batch
+    FAILED = "failed"
+
+
+class BatchStartedEvent(_Event):
+    """The first line of a batch (several --input values, a folder or a glob): what will run, and where."""
+
+    event: Literal["batch_started"] = "batch_started"
+    inputs: tuple[str, ...]
+    out_dirs: tuple[str, ...] = Field(description="one folder per input, in the order of `inputs`")
+    jobs: int = Field(ge=1, description="inputs transcribed at once")
+    threads_per_job: int = Field(ge=1)
+
+
+class InputStartedEvent(_Event):
+    event: Literal["input_started"] = "input_started"
+    input: str
+    out_dir: str
+
+
+class InputProgressEvent(_Event):
+    """A batch's progress of one input, when a stage's whole percent changes."""
+
+    event: Literal["input_progress"] = "input_progress"
+    input: str
+    stage: JobStage
+    stage_percent: float = Field(ge=0, le=100)
+    percent: float = Field(ge=0, le=100, description="the whole job of this input")
+
+
+class InputFinishedEvent(_Event):
+    """One input of a batch is done, skipped or failed; a failure does not stop the others."""
+
+    event: Literal["input_finished"] = "input_finished"
+    input: str
+    out_dir: str
+    status: InputStatus
+    output_paths: tuple[str, ...]
+    word_count: int | None = Field(ge=0)
+    seconds: float = Field(ge=0, description="wall-clock time this input took in this run")
+    warnings: tuple[str, ...]
+    error_code: ErrorCode | None
+    message: str | None = Field(description="why it failed or was skipped")
+
+
+class BatchResultEvent(_Event):
+    """The last line of a batch that ran to its end: exit code 0 when none failed, else 1."""
+
+    event: Literal["batch_result"] = "batch_result"
+    done: int = Field(ge=0)
+    skipped: int = Field(ge=0)
+    failed: int = Field(ge=0)
+    summary_path: str
+    exit_code: Literal[ExitCode.DONE, ExitCode.FAILED]
+
+
 GenerateEvent = Annotated[
-    ProgressEvent | SegmentEvent | WarningEvent | ResultEvent | ErrorEvent, Field(discriminator="event")
+    ProgressEvent
+    | SegmentEvent
+    | WarningEvent
+    | ResultEvent
+    | ErrorEvent
+    | BatchStartedEvent
+    | InputStartedEvent
+    | InputProgressEvent
+    | InputFinishedEvent
+    | BatchResultEvent,
+    Field(discriminator="event"),
 ]
 GENERATE_EVENT = TypeAdapter[GenerateEvent](GenerateEvent)
 
 
 def event_line(event: BaseModel) -> str:
-    return event.model_dump_json(by_alias=True)
+    try:
+        return event.model_dump_json(by_alias=True)
+    except PydanticSerializationError:
+        # A file name that is not UTF-8 (b'take\xff.wav') in a path or message: U+FFFD for its odd bytes.
+        document = _text_without_surrogates(event.model_dump(mode="json", by_alias=True))
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _text_without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return file_name_text(value)
+    if isinstance(value, dict):
+        return {key: _text_without_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_text_without_surrogates(item) for item in value]
+    return value
 
 
 def write_event(event: BaseModel) -> None:

@@ -22,11 +22,14 @@ async def decode_to_wav(
     *,
     start_seconds: float = 0.0,
     max_seconds: float | None = None,
+    audio_stream: int = 0,
     expected_seconds: float = 0.0,
     on_fraction: Callable[[float], None] = lambda fraction: None,
     on_started: Callable[[int], None] | None = None,
 ) -> None:
-    """Decodes media_path (from start_seconds, at most max_seconds) into wav_path, or raises MediaUnreadable.
+    """Decodes audio stream `audio_stream` of media_path (from start_seconds, at most max_seconds) into wav_path.
+
+    Raises MediaUnreadable when FFmpeg cannot.
 
     on_fraction gets the share of expected_seconds decoded so far (nothing when that is unknown).
     """
@@ -39,7 +42,7 @@ async def decode_to_wav(
     on_fraction(0.0)
     result = await run_child_process(
         find_media_tool("ffmpeg"),
-        decode_arguments(media_path, wav_path, start_seconds, max_seconds),
+        decode_arguments(media_path, wav_path, start_seconds, max_seconds, audio_stream),
         on_stdout_line=on_progress_line,
         on_started=on_started,
     )

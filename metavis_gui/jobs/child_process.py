@@ -1,13 +1,21 @@
-"""Running one child process on the Qt event loop, as a coroutine: lines stream out, cancel kills it."""
+"""Running one child process on the Qt event loop, as a coroutine: lines stream out, cancel kills it.
+
+The child leads its own process group and dies with this process even when this one is killed outright
+(child_lifetime: a death signal on Linux, a watchdog elsewhere).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 from PySide6.QtCore import QObject, QProcess, QTimer
+
+from metavis_gui.jobs.child_lifetime import kill_process_group, launch_command, launch_failure
 
 LineHandler = Callable[[str], None]
 KILL_WAIT_MILLISECONDS = 2000
@@ -76,10 +84,12 @@ async def run_child_process(
     """Run program with an argv list (never a shell). Cancelling the awaiting task kills the process."""
     loop = asyncio.get_running_loop()
     finished: asyncio.Future[ChildProcessResult] = loop.create_future()
+    launch = launch_command(_executable(program), arguments)
     owner = QObject()
     process = QProcess(owner)
-    process.setProgram(str(program))
-    process.setArguments(list(arguments))
+    process.setProgram(launch.program)
+    process.setArguments(launch.arguments)
+    _run_in_own_session(process)
     process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
     process.setInputChannelMode(QProcess.InputChannelMode.ManagedInputChannel)
     stdout = _LineSplitter(on_stdout_line)
@@ -103,7 +113,7 @@ async def run_child_process(
     def on_stall() -> None:
         nonlocal stalled
         stalled = True
-        process.kill()
+        _kill(process)
 
     def on_finished(exit_code: int, exit_status: QProcess.ExitStatus) -> None:
         watchdog.stop()
@@ -114,7 +124,13 @@ async def run_child_process(
         if finished.done():
             return
         if stalled:
-            finished.set_exception(ChildProcessStalled(Path(str(program)).name, stall_timeout_seconds or 0, stderr.text()))
+            finished.set_exception(
+                ChildProcessStalled(Path(str(program)).name, stall_timeout_seconds or 0, stderr.text())
+            )
+            return
+        not_started = launch_failure(exit_code, stderr.text()) if launch.through_launcher else None
+        if not_started is not None:
+            finished.set_exception(ChildProcessFailedToStart(f"{program} could not be started: {not_started}"))
             return
         crashed = exit_status == QProcess.ExitStatus.CrashExit
         finished.set_result(
@@ -143,7 +159,33 @@ async def run_child_process(
     finally:
         watchdog.stop()
         if process.state() != QProcess.ProcessState.NotRunning:
-            process.kill()
+            _kill(process)
             process.waitForFinished(KILL_WAIT_MILLISECONDS)
         process.blockSignals(True)
         owner.deleteLater()
+
+
+def _executable(program: Path | str) -> str:
+    """The program as given when it can be run, so that the launcher's exec finds it; else a clear failure."""
+    text = str(program)
+    if os.sep in text or (os.altsep and os.altsep in text):
+        if not (os.path.isfile(text) and os.access(text, os.X_OK)):
+            raise ChildProcessFailedToStart(f"{program} could not be started: no such executable file.")
+        return text
+    found = shutil.which(text)
+    if found is None:
+        raise ChildProcessFailedToStart(f"{program} could not be started: it is not on PATH.")
+    return found
+
+
+def _run_in_own_session(process: QProcess) -> None:
+    if os.name != "posix":
+        return
+    parameters = QProcess.UnixProcessParameters()
+    parameters.flags = QProcess.UnixProcessFlag.CreateNewSession
+    process.setUnixProcessParameters(parameters)
+
+
+def _kill(process: QProcess) -> None:
+    kill_process_group(int(process.processId()))
+    process.kill()

@@ -7,6 +7,7 @@ here first lets the app say which file is wrong and what to do about it.
 from __future__ import annotations
 
 import mmap
+import stat
 import struct
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -75,7 +76,15 @@ def infer_whisper_model_name(n_audio_layer: int, n_audio_state: int, n_vocab: in
 def read_ggml_header(path: Path) -> GgmlModelInfo:
     path = Path(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # Opening a FIFO waits for a writer forever, and a device never ends: refuse without opening.
+            raise GgmlModelInvalid(
+                path,
+                f"{path}: is not a regular file (a folder, a FIFO or a device), so it is not a model file. "
+                "Pass the .bin model file itself.",
+            )
+        size = status.st_size
         with path.open("rb") as handle:
             header = handle.read(_HEADER.size)
     except FileNotFoundError:

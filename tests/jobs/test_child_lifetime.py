@@ -1,0 +1,209 @@
+"""Every child dies with its parent: SIGINT/SIGTERM end a real run within 2 s, SIGKILL takes whisper-cli along,
+and a killed run's temp folder is removed by the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from metavis_gui.jobs import child_lifetime
+from metavis_gui.jobs.child_lifetime import LauncherKind
+from metavis_gui.jobs.child_process import ChildProcessFailedToStart, run_child_process
+from metavis_gui.jobs.event_loop import run_on_qt_loop
+from metavis_gui.jobs.stale_temp_folders import remove_stale_work_dirs
+from tests.cli.console_script import CONSOLE_SCRIPT, GENERATE, silence
+from tests.cli.test_cli_interrupt import whisper_cli_processes_using
+
+pytestmark = [
+    pytest.mark.usefixtures("engine_ready"),
+    pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; the death signal is Linux's"),
+]
+STOP_DEADLINE_SECONDS = 2.0
+
+
+def start_transcribing(media: Path, out_dir: Path, private_tmp: Path) -> tuple[subprocess.Popen[str], int]:
+    """The installed command on `media`, once whisper-cli is running: (the command, whisper-cli's pid)."""
+    private_tmp.mkdir(exist_ok=True)
+    command = [str(CONSOLE_SCRIPT), *GENERATE, "--input", str(media), "--out", str(out_dir), "--threads", "1",
+               "--align", "off", "--write-adjacent-captions", "false"]  # fmt: skip
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(private_tmp)}
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("transcribing"):
+            break
+    else:
+        pytest.fail(f"the command ended before transcribing: exit {process.wait()}")
+    deadline = time.monotonic() + 10
+    while not whisper_cli_processes_using(str(private_tmp)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    [engine_pid] = whisper_cli_processes_using(str(private_tmp))
+    return process, engine_pid
+
+
+def is_gone(pid: int) -> bool:
+    """No such process, or a zombie waiting for init: either way it runs no more."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_ends_the_run_within_two_seconds(
+    tmp_path: Path, long_speech_wav: Path, stop_signal: signal.Signals
+) -> None:
+    private_tmp = tmp_path / "tmp"
+    process, engine_pid = start_transcribing(long_speech_wav, tmp_path / "out", private_tmp)
+    assert os.getpgid(engine_pid) == engine_pid, "whisper-cli leads its own process group"
+    assert os.getpgid(engine_pid) != os.getpgid(process.pid)
+
+    sent = time.monotonic()
+    process.send_signal(stop_signal)
+    remaining_output = process.communicate(timeout=30)[1]
+    took = time.monotonic() - sent
+    assert took < STOP_DEADLINE_SECONDS, f"{stop_signal.name} took {took:.2f} s"
+    assert process.returncode == 130, remaining_output
+    assert "cancelled" in remaining_output
+    assert is_gone(engine_pid)
+    assert whisper_cli_processes_using(str(private_tmp)) == []
+    assert list(private_tmp.iterdir()) == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_sigkill_of_the_command_takes_whisper_cli_along(tmp_path: Path, long_speech_wav: Path) -> None:
+    private_tmp = tmp_path / "tmp"
+    process, engine_pid = start_transcribing(long_speech_wav, tmp_path / "out", private_tmp)
+    process.kill()
+    process.communicate(timeout=10)
+    deadline = time.monotonic() + STOP_DEADLINE_SECONDS
+    while not is_gone(engine_pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert is_gone(engine_pid), "whisper-cli outlived the command it worked for"
+    [left_behind] = list(private_tmp.iterdir())
+    assert left_behind.name.startswith(f"metavis-transcribe-{process.pid}-"), "the folder names its owner"
+
+    # The next run removes the folder of the run that was killed.
+    completed = subprocess.run(
+        [str(CONSOLE_SCRIPT), *GENERATE, "--input", str(silence(tmp_path)), "--out", str(tmp_path / "next"),
+         "--write-adjacent-captions", "false", "--quiet"],
+        env={**os.environ, "TMPDIR": str(private_tmp)}, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert list(private_tmp.iterdir()) == []
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_only_folders_of_gone_processes_are_removed(tmp_path: Path) -> None:
+    gone = tmp_path / f"metavis-transcribe-{dead_pid()}-x1y2"
+    gone.mkdir()
+    (gone / "audio-16k-mono.wav").write_bytes(b"RIFF")
+    alive = tmp_path / f"metavis-transcribe-{os.getppid()}-a1b2"
+    alive.mkdir()
+    mine = tmp_path / f"metavis-timeline-{os.getpid()}-c3d4"
+    mine.mkdir()
+    unrelated = tmp_path / "metavis-transcribe-notes"
+    unrelated.mkdir()
+    assert remove_stale_work_dirs(tmp_path) == [gone]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([alive.name, mine.name, unrelated.name])
+
+
+def test_a_program_that_cannot_be_executed_fails_to_start(tmp_path: Path) -> None:
+    for program in (_not_a_program(tmp_path), tmp_path / "missing", "no-such-program-anywhere"):
+        with pytest.raises(ChildProcessFailedToStart, match="could not be started"):
+            run_on_qt_loop(run_child_process(program, []))
+
+
+def test_arguments_that_are_not_utf8_reach_the_child_intact(tmp_path: Path) -> None:
+    name = os.fsdecode(b"take\xff.wav")
+    result = run_on_qt_loop(run_child_process("sh", ["-c", 'printf %s "$0" | od -An -tx1', name]))
+    assert result.stdout.split() == [f"{byte:02x}" for byte in b"take\xff.wav"]
+
+
+_PARENT_OF_A_QUIET_CHILD = """
+import sys
+from metavis_gui.jobs import child_lifetime
+from metavis_gui.jobs.child_process import run_child_process
+from metavis_gui.jobs.event_loop import run_on_qt_loop
+child_lifetime.launcher_kind = lambda: child_lifetime.LauncherKind[sys.argv[1]]
+run_on_qt_loop(run_child_process("sleep", [sys.argv[2]], on_started=lambda pid: print(pid, flush=True)))
+"""
+
+
+SLEEP = shutil.which("sleep") or "/bin/sleep"  # as run_child_process resolves it
+
+
+def processes_with_command_line(*words: str) -> list[int]:
+    wanted = "\0".join(words).encode() + b"\0"
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes() == wanted and not is_gone(int(entry.name)):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("kind", [LauncherKind.DEATH_SIGNAL, LauncherKind.WATCHDOG], ids=["death-signal", "watchdog"])
+def test_a_child_that_never_writes_dies_with_its_killed_parent(kind: LauncherKind) -> None:
+    """whisper-cli may die of SIGPIPE once it next prints; a quiet child shows the launcher's own work."""
+    seconds = f"{600 + os.getpid() % 1000}.{list(LauncherKind).index(kind)}5"  # a command line no one else has
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT_OF_A_QUIET_CHILD, kind.name, seconds],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    sleepers: list[int] = []
+    try:
+        assert parent.stdout is not None
+        launched_pid = int(parent.stdout.readline())
+        deadline = time.monotonic() + 5
+        while not sleepers and time.monotonic() < deadline:
+            time.sleep(0.02)
+            sleepers = processes_with_command_line(SLEEP, seconds)
+        [sleeper] = sleepers
+        assert os.getpgid(sleeper) == launched_pid, "the program runs in the group its launcher leads"
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + STOP_DEADLINE_SECONDS
+        while not is_gone(sleeper) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert is_gone(sleeper), "the child outlived its parent"
+    finally:
+        parent.kill()
+        for pid in processes_with_command_line(SLEEP, seconds):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_the_watchdog_launcher_passes_on_exit_codes_crashes_and_odd_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(child_lifetime, "launcher_kind", lambda: LauncherKind.WATCHDOG)
+    assert run_on_qt_loop(run_child_process("sh", ["-c", "exit 3"])).exit_code == 3
+    assert run_on_qt_loop(run_child_process("sh", ["-c", "kill -SEGV $$"])).crashed
+    name = os.fsdecode(b"take\xff.wav")
+    result = run_on_qt_loop(run_child_process("sh", ["-c", 'printf %s "$0" | od -An -tx1', name]))
+    assert result.stdout.split() == [f"{byte:02x}" for byte in b"take\xff.wav"]
+    with pytest.raises(ChildProcessFailedToStart, match="could not be started"):
+        run_on_qt_loop(run_child_process(_not_a_program(tmp_path), []))
+
+
+def _not_a_program(folder: Path) -> Path:
+    path = folder / "notes.txt"
+    path.write_text("not a program\n")
+    path.chmod(0o755)  # executable, but no #! and no ELF header: execv says ENOEXEC
+    return path
