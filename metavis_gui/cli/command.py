@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         "install-default-openai-whisper",
         help="convert the bundled tiny.en into openai-whisper's .pt checkpoint (needs the engines extra)",
     )
+    model_commands.add_parser(
+        "install-vad",
+        help="make whisper.cpp's Silero VAD model from the one faster-whisper ships (needs the engines extra)",
+    )
     add_model_manager_commands(model_commands)
 
     commands.add_parser(
@@ -123,8 +127,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(arguments: argparse.Namespace, unknown: list[str]) -> int:
     if arguments.command == "transcript":
+        from metavis_gui.cli.batch_inputs import is_batch
+
+        if is_batch(arguments.input):
+            from metavis_gui.cli.generate_batch import run_batch
+
+            return run_batch(arguments, unknown)
         from metavis_gui.cli.generate_command import run_generate
 
+        arguments.input = arguments.input[0]  # one file: the single-input command, unchanged
         return run_generate(arguments, unknown)
     if arguments.command == "models":
         from metavis_gui.cli.models_commands import run_models_command

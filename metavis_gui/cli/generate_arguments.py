@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict
 from metavis_gui.cli.engine_option import add_engine_option
 from metavis_gui.cli.exit_codes import EXIT_CODES_HELP
 from metavis_gui.cli.json_events import WarningCode, WarningEvent
-from metavis_gui.jobs.transcription_request import AlignMode
+from metavis_gui.exports.caption_rules import CAPTION_PRESETS, DEFAULT_CAPTION_PRESET
+from metavis_gui.exports.export_formats import EXPORT_FORMATS
+from metavis_gui.jobs.transcription_request import AlignMode, VadMode
 
 GENERATE_COMMAND = ("transcript", "generate")
 _TRUE_WORDS = ("true", "1", "yes")
@@ -37,8 +39,16 @@ class ArgumentsRefused(ValueError):
 
 
 def add_generate_arguments(generate: argparse.ArgumentParser) -> None:
-    generate.add_argument("--input", required=True, type=Path, help="any audio or video file FFmpeg reads")
-    generate.add_argument("--out", required=True, type=Path, help="folder for the three transcript files")
+    generate.add_argument(
+        "--input",
+        required=True,
+        type=Path,
+        action="append",
+        help="any audio or video file FFmpeg reads; given more than once, a folder or a quoted glob: a batch",
+    )
+    generate.add_argument(
+        "--out", required=True, type=Path, help="folder for the three transcript files (a batch: one folder per input)"
+    )
     generate.add_argument(
         "--start-seconds", default="0", metavar="S", help="where to start; 0 (the default) or less: the start"
     )
@@ -56,13 +66,52 @@ def add_generate_arguments(generate: argparse.ArgumentParser) -> None:
     generate.add_argument("--allow-large", action="store_true", help=SIZE_POLICY)
     add_engine_option(generate)
     generate.add_argument("--model", default=None, help="a model name (tiny.en, base, ...) or a model file")
-    generate.add_argument("--threads", type=int, default=None)
+    generate.add_argument(
+        "--threads", type=int, default=None, help="engine threads: 1 up to the CPU count (more is lowered to it)"
+    )
+    generate.add_argument(
+        "--audio-stream",
+        type=_stream_number,
+        default=None,
+        metavar="N",
+        help="which audio stream to transcribe, counting audio streams only from 0 (default: the first; "
+        "with several, the run says which it uses)",
+    )
     generate.add_argument(
         "--align",
         choices=[mode.value for mode in AlignMode],
         default=AlignMode.AUTO.value,
         help="auto (the default): time the words from the audio where an acoustic model covers the language; "
         "off: keep the engine's own word times",
+    )
+    generate.add_argument(
+        "--vad",
+        choices=[mode.value for mode in VadMode],
+        default=VadMode.AUTO.value,
+        help="whisper.cpp skips music, noise and silence found by Silero VAD: auto (the default) for media "
+        "over a minute, on, or off; word times stay in the media's time (other engines: no effect)",
+    )
+    generate.add_argument(
+        "--engine-processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="engine processes side by side on parts of long audio, cut at quiet moments (default: whisper.cpp "
+        "one per thread, up to 4, for media of 2 minutes or more; other engines 1)",
+    )
+    generate.add_argument(
+        "--export",
+        action="append",
+        default=[],
+        metavar="FORMAT[,FORMAT]",
+        help=f"also write these formats into --out, named after the input (interview.srt), with the transcript's "
+        f"files; repeatable. Formats: {', '.join(export_format.id for export_format in EXPORT_FORMATS)}",
+    )
+    generate.add_argument(
+        "--caption-preset",
+        default=DEFAULT_CAPTION_PRESET.id,
+        choices=[preset.id for preset in CAPTION_PRESETS],
+        help=f"the caption rules of the exported captions and markers (default: {DEFAULT_CAPTION_PRESET.id})",
     )
     generate.add_argument("--quiet", action="store_true", help="print only warnings, errors and the written paths")
     generate.add_argument(
@@ -72,6 +121,10 @@ def add_generate_arguments(generate: argparse.ArgumentParser) -> None:
         "human text stays on stderr",
     )
     generate.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="a batch: inputs transcribed at once, at most the core count"
+    )
+    generate.add_argument("--force", action="store_true", help="a batch: redo inputs whose outputs are current")
+    generate.add_argument(
         "--strict", action="store_true", help="refuse unknown arguments and unreadable values instead of ignoring them"
     )
 
@@ -79,6 +132,11 @@ def add_generate_arguments(generate: argparse.ArgumentParser) -> None:
 GENERATE_EPILOG = f"""The word after an option that takes a value is its value, even when it starts with a dash
 (--input -take1.wav). Arguments it does not know are ignored with one warning (refused under --strict).
 WHISPERCPP_BIN and WHISPERCPP_MODEL name the whisper.cpp binary and model, as for the MetaVis command.
+
+A batch (--input more than once, a folder, or a quoted glob such as 'media/*.mov'): each input gets
+--out/<stem> (--out/<stem>-<ext> when stems clash); a failed input does not stop the others; a table on
+stderr and --out/batch.summary.json tell how each went; a re-run skips inputs whose outputs are current
+unless --force. It exits 0 when no input failed, 1 when any did.
 
 {EXIT_CODES_HELP}"""
 
@@ -138,6 +196,16 @@ def read_drop_in_options(arguments: argparse.Namespace, unknown: Sequence[str]) 
             WarningEvent(code=guess.code, message=f"{guess.problem}; {guess.taken_as}") for guess in guesses
         ),
     )
+
+
+def _stream_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a stream number: give 0 for the first audio stream, 1, ...")
+    return number
 
 
 class _Guess(NamedTuple):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from pathlib import Path
 
 from metavis_gui.cli.engine_option import coreml_fallback_notice
 from metavis_gui.cli.exit_codes import ErrorCode, ExitCode, error_code_of
@@ -11,26 +12,33 @@ from metavis_gui.cli.generate_arguments import ArgumentsRefused, DropInOptions, 
 from metavis_gui.cli.generate_reporter import GenerateReporter
 from metavis_gui.cli.json_events import ErrorEvent, WarningCode, WarningEvent
 from metavis_gui.cli.output_checks import adjacent_captions_problem, output_folder_problem
+from metavis_gui.cli.thread_option import bounded_threads
 from metavis_gui.contract.transcript_bundle import adjacent_captions_path
 from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
-from metavis_gui.jobs.transcription_request import TranscriptionFailed, TranscriptionOutcome, TranscriptionRequest
+from metavis_gui.jobs.transcription_request import (
+    JobWarning,
+    TranscriptionFailed,
+    TranscriptionOutcome,
+    TranscriptionRequest,
+)
 from metavis_gui.media.errors import MediaError
 from metavis_gui.media.probe import check_media_file
 
-CANCELLED_MESSAGE = "cancelled; the engine was stopped and nothing was written."
+CANCELLED_MESSAGE = "cancelled; the engine was stopped and nothing was written (earlier files in --out are unchanged)."
 
 
 def run_generate(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:
     reporter = GenerateReporter(quiet=arguments.quiet, json_lines=arguments.json)
     try:
         options = read_drop_in_options(arguments, unknown)
+        arguments.threads, threads_warning = bounded_threads(arguments.threads)
         request = _request(arguments, options)
     except ArgumentsRefused as error:
         return _failed(reporter, ErrorEvent.of(ErrorCode.USAGE, str(error)))
     except ValueError as error:
         return _failed(reporter, ErrorEvent.of(ErrorCode.USAGE, _first_validation_message(error)))
-    for warning in options.warnings:
+    for warning in (*options.warnings, *([threads_warning] if threads_warning else [])):
         reporter.warned(warning)
     notice = coreml_fallback_notice(arguments.engine_name)
     if notice:
@@ -38,11 +46,17 @@ def run_generate(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:
     problem = _problem_before_work(request)
     if problem is not None:
         return _failed(reporter, problem)
-    listener = JobListener(progressed=reporter.progressed, segment_recognised=reporter.segment_recognised)
+    written: list[Path] = []
+    listener = JobListener(
+        progressed=reporter.progressed,
+        segment_recognised=reporter.segment_recognised,
+        outputs_written=written.extend,
+        warned=lambda warning: reporter.warned(_warning_event(warning)),
+    )
     try:
         outcome = run_on_qt_loop(run_transcription(request, listener))
     except Interrupted:
-        return _failed(reporter, ErrorEvent.of(ErrorCode.INTERRUPTED, CANCELLED_MESSAGE))
+        return _failed(reporter, ErrorEvent.of(ErrorCode.INTERRUPTED, _interrupted_message(written)))
     except TranscriptionFailed as failure:
         adjacent = adjacent_captions_path(request.input_path) if request.write_adjacent_captions else None
         code = error_code_of(failure.__cause__, request.output_dir, adjacent)
@@ -63,6 +77,11 @@ def _request(arguments: argparse.Namespace, options: DropInOptions) -> Transcrip
         "engine": arguments.engine,
         "model": arguments.model,
         "align": arguments.align,
+        "vad": arguments.vad,
+        "engine_processes": arguments.engine_processes,
+        "audio_stream": getattr(arguments, "audio_stream", None),
+        "export_formats": tuple(arguments.export),
+        "caption_preset": arguments.caption_preset,
     }
     if arguments.threads is not None:
         chosen["threads"] = arguments.threads
@@ -79,6 +98,18 @@ def _problem_before_work(request: TranscriptionRequest) -> ErrorEvent | None:
     if problem is None and request.write_adjacent_captions:
         problem = adjacent_captions_problem(request.input_path)
     return None if problem is None else ErrorEvent.of(ErrorCode.OUTPUT_NOT_WRITABLE, problem)
+
+
+def _interrupted_message(written: Sequence[Path]) -> str:
+    """The outputs are committed as one unit, so either every new file is in place or none is."""
+    if not written:
+        return CANCELLED_MESSAGE
+    listed = ", ".join(str(path) for path in written)
+    return f"interrupted after the run had finished writing: all {len(written)} new files are in place ({listed})."
+
+
+def _warning_event(warning: JobWarning) -> WarningEvent:
+    return WarningEvent(code=WarningCode(warning.kind.value), message=warning.message)
 
 
 def _report_notices(reporter: GenerateReporter, outcome: TranscriptionOutcome) -> None:

@@ -6,7 +6,7 @@ word a new cue starts when any of the contract's rules holds:
     words so far (the previous word's end when words do not overlap);
   - the cue already has 12 words;
   - the gap from the previous word's end to this word's start is >= 0.8 s;
-  - the previous word ends with `.`, `!` or `?`;
+  - the previous word ends a sentence: `.`, `!`, `?` or `…`, maybe followed by closing quotes or brackets;
 and also when the speaker (speakerId, speakerLabel) changes, since one cue has one voice.
 
 Milliseconds are rounded half up from ticks (60 ticks = 1 ms); rounding is
@@ -26,7 +26,8 @@ from metavis_gui.contract.word_record import WordRecord
 MAX_CUE_DURATION_TICKS = 4 * TICKS_PER_SECOND
 MAX_CUE_WORDS = 12
 MIN_GAP_FOR_NEW_CUE_TICKS = 48000  # 0.8 s
-SENTENCE_ENDINGS = (".", "!", "?")
+SENTENCE_ENDINGS = (".", "!", "?", "…")
+_CLOSING_MARKS = "\"')]}»”’"
 _TICKS_PER_MILLISECOND = TICKS_PER_SECOND // 1000
 
 
@@ -97,9 +98,14 @@ def _starts_new_cue(current: Sequence[WordRecord], cue_end: int, word: WordRecor
         cue_end - current[0].source_time_ticks >= MAX_CUE_DURATION_TICKS
         or len(current) >= MAX_CUE_WORDS
         or word.source_time_ticks - previous.source_time_end_ticks >= MIN_GAP_FOR_NEW_CUE_TICKS
-        or previous.word.endswith(SENTENCE_ENDINGS)
+        or ends_sentence(previous.word)
         or _speaker(word) != _speaker(previous)
     )
+
+
+def ends_sentence(text: str) -> bool:
+    """`country.`, `done?"`, `(gone!)`: a sentence ends with this word."""
+    return text.rstrip().rstrip(_CLOSING_MARKS).endswith(SENTENCE_ENDINGS)
 
 
 def _speaker(record: WordRecord) -> tuple[str | None, str | None]:

@@ -21,6 +21,8 @@ class TranscriptionSettings(BaseModel):
     threads: int = 4
     # False when the aligner will time the words from the audio: the engine then skips its costlier timing (DTW).
     engine_word_times: bool = True
+    # Silero VAD model for whisper.cpp (`--vad-model`); set, the engine transcribes only the speech it finds.
+    vad_model_path: Path | None = None
 
 
 class WordTimingMode(str, Enum):

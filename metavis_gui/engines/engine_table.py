@@ -46,6 +46,10 @@ class EngineSpec:
     identity: EngineIdentity
     display_name: str
     gives_word_times: bool
+    # Can transcribe only the speech Silero VAD finds (TranscriptionSettings.vad_model_path).
+    skips_silence: bool
+    # Long audio goes faster as parts in single-threaded processes side by side than in one multi-threaded one.
+    runs_in_parts: bool = False
     # Raises EngineNotFound saying how to install what is missing.
     create_adapter: AdapterFactory
     check_availability: AvailabilityCheck
@@ -89,6 +93,8 @@ _ROWS = (
         identity=engine_identity(EngineId.WHISPER_CPP),
         display_name="whisper.cpp",
         gives_word_times=True,
+        skips_silence=True,
+        runs_in_parts=True,
         create_adapter=_create_whisper_cpp_adapter,
         check_availability=check_whisper_cpp,
         resolve_model=resolve_whisper_cpp_model_file,
@@ -98,6 +104,7 @@ _ROWS = (
         identity=engine_identity(EngineId.OPENAI_WHISPER),
         display_name="openai-whisper",
         gives_word_times=True,
+        skips_silence=False,
         create_adapter=_create_openai_whisper_adapter,
         check_availability=python_engine_check(_create_openai_whisper_adapter, "torch", "PyTorch"),
         resolve_model=resolve_openai_whisper_model,
@@ -107,6 +114,9 @@ _ROWS = (
         identity=engine_identity(EngineId.FASTER_WHISPER),
         display_name="faster-whisper",
         gives_word_times=True,
+        # Its vad_filter lost the first six words after 20 s of music (tests/cli/test_speed_options.py's clip),
+        # where whisper.cpp's VAD, the same Silero network, kept them.
+        skips_silence=False,
         create_adapter=_create_faster_whisper_adapter,
         check_availability=python_engine_check(_create_faster_whisper_adapter, "ctranslate2", "CTranslate2"),
         resolve_model=resolve_faster_whisper_model,

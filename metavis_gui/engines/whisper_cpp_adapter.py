@@ -13,6 +13,7 @@ from metavis_gui.engines.stall_timeouts import (
 )
 from metavis_gui.engines.whisper_cpp_binary import WhisperCppBinary
 from metavis_gui.engines.whisper_cpp_json import parse_whisper_cpp_json
+from metavis_gui.engines.whisper_cpp_vad_map import VAD_SAMPLES_OVERLAP_SECONDS, vad_time_map_from_stderr
 from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import ModelNotInstalled
 from metavis_gui.models.ggml_model_check import read_ggml_header
@@ -71,13 +72,19 @@ class WhisperCppAdapter:
         dtw_preset = _DTW_PRESETS.get(header.model_name or "")
         word_timing = WordTimingMode.TOKEN
         dtw = settings.engine_word_times and self.timing_mode is not WordTimingMode.TOKEN and dtw_preset is not None
-        # DTW needs flash attention off; on the CPU it is off anyway: on, v1.8.5 decodes about 4x slower
-        # (bench/README.md). A Core ML build keeps whisper.cpp's default.
+        # DTW needs flash attention off; on the CPU it stays off anyway: on, v1.8.5 spends about a third less CPU
+        # but its transcripts get worse (JFK loses its punctuation and capitals; WER +0.8 on the 4-minute clip,
+        # bench/README.md). A Core ML build keeps whisper.cpp's default.
         if dtw or not self.binary.coreml:
             arguments.append("-nfa")
         if dtw:
             arguments += ["--dtw", dtw_preset]  # type: ignore[list-item]
             word_timing = self.timing_mode
+        if settings.vad_model_path is not None:
+            arguments += [
+                "--vad", "--vad-model", str(settings.vad_model_path),
+                "--vad-samples-overlap", str(VAD_SAMPLES_OVERLAP_SECONDS),
+            ]  # fmt: skip
         return EngineCommand(
             program=self.binary.path,
             arguments=tuple(arguments),
@@ -131,7 +138,8 @@ class WhisperCppAdapter:
                 exit_code=exit_code,
                 stderr_tail=stderr_tail(stderr),
             )
-        return parse_whisper_cpp_json(command.output_path, command.word_timing)
+        vad_time_map = vad_time_map_from_stderr(stderr) if "--vad" in command.arguments else None
+        return parse_whisper_cpp_json(command.output_path, command.word_timing, vad_time_map)
 
     @staticmethod
     def _model_argument(command: EngineCommand) -> str:

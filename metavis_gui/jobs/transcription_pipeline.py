@@ -25,18 +25,31 @@ from metavis_gui.contract import (
     build_word_records,
     write_transcript_bundle,
 )
+from metavis_gui.contract.file_name_text import file_name_text
+from metavis_gui.contract.output_commit import reserve_output_folder
 from metavis_gui.contract.ticks import ticks_from_seconds
 from metavis_gui.engines.engine_adapter import EngineAdapter
-from metavis_gui.engines.engine_command import LiveSegment, TranscriptionSettings
+from metavis_gui.engines.engine_command import LiveSegment
 from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
-from metavis_gui.engines.errors import EngineCrashed, EngineError, EngineNotFound, EngineTimedOut, stderr_tail
+from metavis_gui.engines.errors import EngineError
+from metavis_gui.exports.run_exports import run_export_files
 from metavis_gui.jobs.alignment_stage import AlignedTranscript, align_transcript, alignment_will_run
 from metavis_gui.jobs.audio_decoding import decode_to_wav
-from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
+from metavis_gui.jobs.child_process import run_child_process
+from metavis_gui.jobs.engine_stage import transcribe_audio
+from metavis_gui.jobs.preflight import (
+    check_model_language,
+    check_room,
+    chosen_audio_stream,
+    promised_media_seconds,
+    warn_if_truncated,
+)
+from metavis_gui.jobs.stale_temp_folders import make_private_work_dir, remove_stale_work_dirs
 from metavis_gui.jobs.transcription_request import (
     AlignMode,
     JobProgress,
     JobStage,
+    JobWarning,
     TranscriptionFailed,
     TranscriptionOutcome,
     TranscriptionRequest,
@@ -45,7 +58,8 @@ from metavis_gui.media.decode import (
     decoded_duration_seconds,
     expected_decoded_seconds,
     is_silent,
-    read_decoded_samples,
+    scan_decoded_audio,
+    too_short_notice,
 )
 from metavis_gui.media.errors import MediaError, MediaUnreadable
 from metavis_gui.media.probe import MediaInfo, check_media_file, find_media_tool, parse_probe_output, probe_arguments
@@ -60,6 +74,9 @@ class JobListener:
     progressed: Callable[[JobProgress], None] = lambda progress: None
     segment_recognised: Callable[[LiveSegment], None] = lambda segment: None
     process_started: Callable[[int], None] = lambda pid: None
+    warned: Callable[[JobWarning], None] = lambda warning: None
+    # Told as soon as the whole new set is in place: a run cancelled after it must not say "nothing written".
+    outputs_written: Callable[[tuple[Path, ...]], None] = lambda paths: None
 
 
 _USER_FACING_ERRORS = (MediaError, EngineError, ModelError, ContractError)
@@ -68,7 +85,9 @@ _USER_FACING_ERRORS = (MediaError, EngineError, ModelError, ContractError)
 async def run_transcription(request: TranscriptionRequest, listener: JobListener | None = None) -> TranscriptionOutcome:
     listener = listener or JobListener()
     try:
-        return await _run(request, listener)
+        # Held from before any work: a second run on the same folder is refused at once, not after minutes.
+        with reserve_output_folder(request.output_dir):
+            return await _run(request, listener)
     except _USER_FACING_ERRORS as error:
         details = getattr(error, "stderr_tail", "")
         raise TranscriptionFailed(str(error), details) from error
@@ -79,28 +98,39 @@ async def run_transcription(request: TranscriptionRequest, listener: JobListener
 async def _run(request: TranscriptionRequest, listener: JobListener) -> TranscriptionOutcome:
     listener.progressed(JobProgress(stage=JobStage.PREPARING, stage_fraction=0.0))
     check_media_file(request.input_path)
+    remove_stale_work_dirs()
     adapter = create_engine_adapter(request.engine)
     model_path = resolve_model_path(request.engine, request.model)
+    check_model_language(adapter.model_id(model_path), model_path, request.language)
     media = await _probe(request.input_path, listener)
+    stream = chosen_audio_stream(media, request.audio_stream, listener.warned)
     if request.start_seconds >= media.duration_seconds:
         raise MediaUnreadable(
             request.input_path,
             f"{request.input_path}: the start offset {request.start_seconds:g} s lies past its end "
             f"({media.duration_seconds:.3f} s). Choose a smaller start.",
         )
+    expected_seconds = expected_decoded_seconds(
+        promised_media_seconds(media, stream), request.start_seconds, request.max_seconds
+    )
+    check_room(request.output_dir, Path(tempfile.gettempdir()), expected_seconds)
     listener.progressed(JobProgress(stage=JobStage.PREPARING, stage_fraction=1.0))
-    work_dir = Path(tempfile.mkdtemp(prefix="metavis-transcribe-"))
+    work_dir = make_private_work_dir()
     try:
         audio_path = work_dir / "audio-16k-mono.wav"
-        await _decode(request, media, audio_path, listener)
-        samples = read_decoded_samples(request.input_path, audio_path)
+        await _decode(request, media, audio_path, listener, stream.number)
+        samples = scan_decoded_audio(request.input_path, audio_path)
+        warn_if_truncated(media, expected_seconds, decoded_duration_seconds(samples), listener.warned)
         timing: TimingSummary | None = None
-        if is_silent(samples):
+        too_short = too_short_notice(request.input_path, decoded_duration_seconds(samples))
+        if too_short is not None:
+            transcript, notice = Transcript(), too_short
+        elif is_silent(samples):
             transcript, notice = Transcript(), f"No speech found in {request.input_path.name}: its audio is silent."
         else:
             spoken_language = request.language or _language_of_model(adapter, model_path)
             aligning = alignment_will_run(request.align is AlignMode.AUTO, spoken_language)
-            transcript = await _transcribe(
+            transcript = await transcribe_audio(
                 request, adapter, model_path, audio_path, decoded_duration_seconds(samples), work_dir, listener,
                 engine_word_times=not aligning,
             )  # fmt: skip
@@ -135,88 +165,19 @@ async def _probe(path: Path, listener: JobListener) -> MediaInfo:
     return parse_probe_output(path, result.exit_code, result.stdout, result.stderr)
 
 
-async def _decode(request: TranscriptionRequest, media: MediaInfo, audio_path: Path, listener: JobListener) -> None:
+async def _decode(
+    request: TranscriptionRequest, media: MediaInfo, audio_path: Path, listener: JobListener, audio_stream: int
+) -> None:
     await decode_to_wav(
         request.input_path,
         audio_path,
         start_seconds=request.start_seconds,
         max_seconds=request.max_seconds,
+        audio_stream=audio_stream,
         expected_seconds=expected_decoded_seconds(media.duration_seconds, request.start_seconds, request.max_seconds),
         on_fraction=lambda fraction: listener.progressed(JobProgress(stage=JobStage.DECODING, stage_fraction=fraction)),
         on_started=listener.process_started,
     )
-
-
-async def _transcribe(
-    request: TranscriptionRequest,
-    adapter: EngineAdapter,
-    model_path: Path,
-    audio_path: Path,
-    audio_seconds: float,
-    work_dir: Path,
-    listener: JobListener,
-    engine_word_times: bool,
-) -> Transcript:
-    settings = TranscriptionSettings(
-        audio_path=audio_path,
-        model_path=model_path,
-        language=request.language,
-        threads=request.threads,
-        engine_word_times=engine_word_times,
-    )
-    command = adapter.build_command(settings, work_dir)
-    stall_timeout_seconds = request.stall_timeout_seconds or adapter.stall_timeout_seconds(model_path)
-    offset_seconds = request.start_seconds
-    reported = 0.0
-
-    def report(fraction: float) -> None:
-        # Engines report progress per 30 s window; recognised segments fill in between, so take the furthest.
-        nonlocal reported
-        if fraction > reported:
-            reported = min(1.0, fraction)
-            listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=reported))
-
-    def on_stderr_line(line: str) -> None:
-        fraction = adapter.progress_fraction(line)
-        if fraction is not None:
-            report(fraction)
-
-    def on_stdout_line(line: str) -> None:
-        segment = adapter.live_segment(line)
-        if segment is not None:
-            report(segment.end_seconds / audio_seconds)
-            listener.segment_recognised(
-                segment.model_copy(
-                    update={
-                        "start_seconds": segment.start_seconds + offset_seconds,
-                        "end_seconds": segment.end_seconds + offset_seconds,
-                    }
-                )
-            )
-
-    listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=0.0))
-    try:
-        result = await run_child_process(
-            command.program,
-            command.arguments,
-            on_stdout_line=on_stdout_line,
-            on_stderr_line=on_stderr_line,
-            stall_timeout_seconds=stall_timeout_seconds,
-            on_started=listener.process_started,
-        )
-    except ChildProcessStalled as error:
-        raise EngineTimedOut(f"{adapter.name} stopped responding: {error}") from error
-    except ChildProcessFailedToStart as error:
-        raise EngineNotFound(f"{adapter.name} could not be started: {error}") from error
-    if result.crashed:
-        raise EngineCrashed(
-            f"{adapter.name} crashed while transcribing {request.input_path.name}. "
-            "Try again; if it keeps crashing, try a smaller model.",
-            stderr_tail=stderr_tail(result.stderr),
-        )
-    transcript = adapter.read_result(command, result.exit_code, result.stderr)
-    listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=1.0))
-    return transcript
 
 
 def _write_outputs(
@@ -253,7 +214,7 @@ def _write_outputs(
     language = positioned.language or request.language
     try:
         summary = TranscriptSummary(
-            input=request.input_path.name,
+            input=file_name_text(request.input_path.name),
             duration_seconds=media.duration_seconds,
             language=language,
             tool=ToolInfo(name=adapter.name, version=adapter.version, model=adapter.model_id(model_path)),
@@ -263,7 +224,14 @@ def _write_outputs(
     except ValidationError as error:
         raise TranscriptionFailed(f"The transcript summary is invalid: {error}") from error
     adjacent = request.input_path if request.write_adjacent_captions else None
-    paths = write_transcript_bundle(request.output_dir, records, summary, adjacent_captions_for=adjacent)
+    exports = run_export_files(
+        request.input_path, records, timing.sources() if timing is not None else None, request.export_formats,
+        request.caption_preset, media.frame_rate, media.start_timecode, media.duration_seconds,
+    )  # fmt: skip
+    paths = write_transcript_bundle(
+        request.output_dir, records, summary, adjacent_captions_for=adjacent, extra_files=exports
+    )
+    listener.outputs_written(tuple(paths))
     listener.progressed(JobProgress(stage=JobStage.WRITING, stage_fraction=1.0))
     return TranscriptionOutcome(
         output_paths=tuple(paths),

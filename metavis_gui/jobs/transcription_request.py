@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from metavis_gui.contract.word_timing import TimingSummary
+from metavis_gui.exports.caption_rules import DEFAULT_CAPTION_PRESET, find_caption_preset
+from metavis_gui.exports.export_formats import parse_export_formats
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineIdFromName
 
 
@@ -20,8 +22,17 @@ class AlignMode(str, Enum):
     OFF = "off"
 
 
+class VadMode(str, Enum):
+    """Whether the engine skips what Silero VAD calls non-speech: auto does for media over a minute."""
+
+    AUTO = "auto"
+    ON = "on"
+    OFF = "off"
+
+
 def default_thread_count() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(8, usable or 1))
 
 
 class TranscriptionRequest(BaseModel):
@@ -35,10 +46,17 @@ class TranscriptionRequest(BaseModel):
     write_adjacent_captions: bool = False
     engine: EngineIdFromName = DEFAULT_ENGINE  # an engine id or alias
     align: AlignMode = AlignMode.AUTO
+    vad: VadMode = VadMode.AUTO
+    # Engine processes side by side on parts of the audio; None: as the engine table and the machine suggest.
+    engine_processes: int | None = Field(default=None, ge=1)
     model: str | None = None  # a model name or a path; None: WHISPERCPP_MODEL, then the default
+    audio_stream: int | None = Field(default=None, ge=0)  # which audio stream (0: the first); None: the first
     threads: int = Field(default_factory=default_thread_count, ge=1)
     # How long the engine may print nothing before it counts as hung; None: what its adapter declares.
     stall_timeout_seconds: float | None = Field(default=None, gt=0)
+    # Export-format ids (exports/export_formats.py) written with the contract files, and the caption rules' preset.
+    export_formats: tuple[str, ...] = ()
+    caption_preset: str = DEFAULT_CAPTION_PRESET.id
 
     @field_validator("start_seconds")
     @classmethod
@@ -60,6 +78,16 @@ class TranscriptionRequest(BaseModel):
         if value is None or value.strip().lower() in ("", "auto"):
             return None
         return value.strip().lower()
+
+    @field_validator("export_formats")
+    @classmethod
+    def _known_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(export_format.id for export_format in parse_export_formats(value))
+
+    @field_validator("caption_preset")
+    @classmethod
+    def _known_preset(cls, value: str) -> str:
+        return find_caption_preset(value).id
 
 
 class JobStage(str, Enum):
@@ -90,6 +118,20 @@ class JobProgress(BaseModel):
     def fraction(self) -> float:
         low, high = _STAGE_SPANS[self.stage]
         return low + (high - low) * self.stage_fraction
+
+
+class JobWarningKind(str, Enum):
+    AUDIO_STREAM = "audio_stream"  # the media has several audio streams: which one is transcribed
+    TRUNCATED_MEDIA = "truncated_media"  # less audio could be decoded than the media says it holds
+
+
+class JobWarning(BaseModel):
+    """Something a run tells while it goes on, without failing."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: JobWarningKind
+    message: str
 
 
 class TranscriptionOutcome(BaseModel):

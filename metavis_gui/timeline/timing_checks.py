@@ -22,6 +22,7 @@ class ProblemKind(str, Enum):
     LONG_GAP = "long-gap"
     LOW_CONFIDENCE = "low-confidence"
     ENGINE_TIMED = "engine-timed"
+    CAPTION = "caption"  # a caption rule its words could not keep (exports/caption_checks.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,12 +27,12 @@ def fake_tree(root: Path, text: str) -> Path:
     return root
 
 
-def test_patch_applies_once_and_is_idempotent(patches, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    patch = patches.PATCHES[0]
-    root = fake_tree(tmp_path, "before\n" + patch.original + "after\n")
+def test_patches_apply_once_and_are_idempotent(patches, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert {patch.path for patch in patches.PATCHES} == {"src/whisper.cpp"}
+    root = fake_tree(tmp_path, "before\n" + "middle\n".join(patch.original for patch in patches.PATCHES) + "after\n")
     patches.apply_patches(root)
     patched = (root / "src" / "whisper.cpp").read_text(encoding="utf-8")
-    assert patched == "before\n" + patch.replacement + "after\n"
+    assert patched == "before\n" + "middle\n".join(patch.replacement for patch in patches.PATCHES) + "after\n"
     patches.apply_patches(root)
     assert (root / "src" / "whisper.cpp").read_text(encoding="utf-8") == patched
 
@@ -48,4 +48,5 @@ def test_the_built_source_carries_the_patch(patches) -> None:  # type: ignore[no
     if not built:
         pytest.skip("no whisper.cpp source extracted yet: run engines/build_whisper_cpp.py")
     for source in built:
-        assert patches.PATCHES[0].replacement in source.read_text(encoding="utf-8"), source
+        text = source.read_text(encoding="utf-8")
+        assert all(patch.replacement in text for patch in patches.PATCHES), source

@@ -18,11 +18,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
+from metavis_gui.exports.caption_checks import caption_check_problems
 from metavis_gui.timeline.timing_checks import (
     TimingProblem,
     find_timing_problems,
     next_problem_after,
 )
+from metavis_gui.ui.timeline.export_dialog import export_clip_of, remembered_caption_preset
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 
 RECHECK_DELAY_MS = 300
@@ -59,6 +61,7 @@ class ChecksPanel(QWidget):
         self.model = TimingProblemsModel(self)
         self.summary = QLabel("Checking…", self)
         self.list = QListView(self)
+        self.list.setAccessibleName("Timing problems")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
         layout = QVBoxLayout(self)
@@ -80,7 +83,11 @@ class ChecksPanel(QWidget):
 
     def refresh(self) -> None:
         self._recheck.stop()
-        self.model.set_problems(find_timing_problems(self.document.transcript))
+        transcript = self.document.transcript
+        clip = export_clip_of(self.document.opened)
+        captions = caption_check_problems(transcript, remembered_caption_preset().rules, clip)
+        # Stable: at one tick, the word's own problems come before its caption's.
+        self.model.set_problems(sorted([*find_timing_problems(transcript), *captions], key=lambda problem: problem.tick))
         count = len(self.problems)
         self.summary.setText(f"{count} to check" if count else "No timing problems")
 

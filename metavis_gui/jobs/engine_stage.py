@@ -1,0 +1,226 @@
+"""The engine stage of the pipeline: one engine child over the decoded audio, or several side by side.
+
+whisper.cpp's decoder gains little from a second thread (bench/README.md, "Parts side by side"), so long
+audio is cut at quiet moments into parts, each transcribed by its own single-threaded engine process at
+the same time; their words are moved back to the audio's time and joined in order. Progress is the mean
+of the parts', so it only grows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from metavis_gui.contract.ticks import ticks_from_seconds
+from metavis_gui.engines.engine_adapter import EngineAdapter
+from metavis_gui.engines.engine_command import LiveSegment, TranscriptionSettings
+from metavis_gui.engines.engine_table import engine_spec
+from metavis_gui.engines.errors import EngineCrashed, EngineNotFound, EngineTimedOut, stderr_tail
+from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
+from metavis_gui.jobs.silence_skipping import vad_model_for_run
+from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest
+from metavis_gui.media.split_points import MIN_ASKED_PART_SECONDS, SAMPLE_RATE, part_count, split_points
+from metavis_gui.media.wav_parts import read_wav_window, wav_frame_count, write_wav_part
+from metavis_gui.timeline.transcript import Transcript
+
+# Every part's process holds its own copy of the model: stay within this much for all of them.
+PARTS_MODEL_MEMORY_BYTES = 2 * 1024**3
+MAX_PARTS = 4
+
+
+class EngineStageListener(Protocol):
+    progressed: Callable[[JobProgress], None]
+    segment_recognised: Callable[[LiveSegment], None]
+    process_started: Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class AudioPart:
+    path: Path
+    first_sample: int
+
+    @property
+    def offset_seconds(self) -> float:
+        return self.first_sample / SAMPLE_RATE
+
+
+def planned_part_count(request: TranscriptionRequest, model_path: Path, audio_seconds: float) -> int:
+    """How many engine processes share this run: one unless the engine runs in parts and the audio is long."""
+    if request.engine_processes is not None:
+        return part_count(audio_seconds, request.engine_processes, MIN_ASKED_PART_SECONDS)
+    if not engine_spec(request.engine).runs_in_parts:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    model_bytes = model_path.stat().st_size if model_path.is_file() else PARTS_MODEL_MEMORY_BYTES
+    by_memory = max(1, PARTS_MODEL_MEMORY_BYTES // max(1, model_bytes))
+    return part_count(audio_seconds, min(request.threads, cores, by_memory, MAX_PARTS))
+
+
+async def transcribe_audio(
+    request: TranscriptionRequest,
+    adapter: EngineAdapter,
+    model_path: Path,
+    audio_path: Path,
+    audio_seconds: float,
+    work_dir: Path,
+    listener: EngineStageListener,
+    engine_word_times: bool,
+) -> Transcript:
+    settings = TranscriptionSettings(
+        audio_path=audio_path,
+        model_path=model_path,
+        language=request.language,
+        threads=request.threads,
+        engine_word_times=engine_word_times,
+        vad_model_path=vad_model_for_run(request, audio_seconds),
+    )
+    parts = _cut_into_parts(audio_path, work_dir, planned_part_count(request, model_path, audio_seconds))
+    progress = _PartsProgress(len(parts), listener.progressed)
+    listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=0.0))
+    if len(parts) == 1:
+        transcript = await _run_part(
+            request, adapter, settings, parts[0], work_dir, audio_seconds, 0, progress, listener
+        )
+    else:
+        transcript = await _run_parts(request, adapter, settings, parts, work_dir, audio_seconds, progress, listener)
+    listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=1.0))
+    return transcript
+
+
+async def _run_parts(
+    request: TranscriptionRequest,
+    adapter: EngineAdapter,
+    settings: TranscriptionSettings,
+    parts: list[AudioPart],
+    work_dir: Path,
+    audio_seconds: float,
+    progress: _PartsProgress,
+    listener: EngineStageListener,
+) -> Transcript:
+    """All parts at once, the threads shared out; the first failure cancels (and so kills) the others."""
+    threads = max(1, request.threads // len(parts))
+    ends = [part.first_sample for part in parts[1:]] + [round(audio_seconds * SAMPLE_RATE)]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(
+                    _run_part(
+                        request,
+                        adapter,
+                        settings.model_copy(update={"audio_path": part.path, "threads": threads}),
+                        part,
+                        work_dir / f"part-{index}",
+                        (end - part.first_sample) / SAMPLE_RATE,
+                        index,
+                        progress,
+                        listener,
+                    )
+                )
+                for index, (part, end) in enumerate(zip(parts, ends))
+            ]
+    except BaseExceptionGroup as failures:
+        raise failures.exceptions[0] from None
+    return _joined([task.result() for task in tasks], parts)
+
+
+def _cut_into_parts(audio_path: Path, work_dir: Path, parts: int) -> list[AudioPart]:
+    if parts == 1:
+        return [AudioPart(audio_path, 0)]
+    total = wav_frame_count(audio_path)
+    starts = [0, *split_points(total, parts, lambda first, count: read_wav_window(audio_path, first, count))]
+    cut: list[AudioPart] = []
+    for index, first in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else total
+        path = work_dir / f"audio-part-{index}.wav"
+        write_wav_part(audio_path, path, first, end - first)
+        cut.append(AudioPart(path, first))
+    return cut
+
+
+def _joined(transcripts: list[Transcript], parts: list[AudioPart]) -> Transcript:
+    words = []
+    next_segment = 0
+    for transcript, part in zip(transcripts, parts):
+        shifted = transcript.shifted(ticks_from_seconds(part.offset_seconds))
+        words += [
+            word.model_copy(update={"segment_index": word.segment_index + next_segment}) for word in shifted.words
+        ]
+        next_segment += max((word.segment_index for word in transcript.words), default=-1) + 1
+    language = next((transcript.language for transcript in transcripts if transcript.language), None)
+    return Transcript(words=tuple(words), language=language)
+
+
+class _PartsProgress:
+    """The mean of each part's furthest fraction: engines report per 30 s window, segments fill in between."""
+
+    def __init__(self, parts: int, progressed: Callable[[JobProgress], None]) -> None:
+        self._fractions = [0.0] * parts
+        self._progressed = progressed
+        self._reported = 0.0
+
+    def report(self, part: int, fraction: float) -> None:
+        self._fractions[part] = max(self._fractions[part], min(1.0, fraction))
+        overall = sum(self._fractions) / len(self._fractions)
+        if overall > self._reported:
+            self._reported = overall
+            self._progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=overall))
+
+
+async def _run_part(
+    request: TranscriptionRequest,
+    adapter: EngineAdapter,
+    settings: TranscriptionSettings,
+    part: AudioPart,
+    work_dir: Path,
+    part_seconds: float,
+    index: int,
+    progress: _PartsProgress,
+    listener: EngineStageListener,
+) -> Transcript:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    command = adapter.build_command(settings, work_dir)
+    stall_timeout_seconds = request.stall_timeout_seconds or adapter.stall_timeout_seconds(settings.model_path)
+    offset_seconds = request.start_seconds + part.offset_seconds
+
+    def on_stderr_line(line: str) -> None:
+        fraction = adapter.progress_fraction(line)
+        if fraction is not None:
+            progress.report(index, fraction)
+
+    def on_stdout_line(line: str) -> None:
+        segment = adapter.live_segment(line)
+        if segment is not None:
+            progress.report(index, segment.end_seconds / part_seconds)
+            listener.segment_recognised(
+                segment.model_copy(
+                    update={
+                        "start_seconds": segment.start_seconds + offset_seconds,
+                        "end_seconds": segment.end_seconds + offset_seconds,
+                    }
+                )
+            )
+
+    try:
+        result = await run_child_process(
+            command.program,
+            command.arguments,
+            on_stdout_line=on_stdout_line,
+            on_stderr_line=on_stderr_line,
+            stall_timeout_seconds=stall_timeout_seconds,
+            on_started=listener.process_started,
+        )
+    except ChildProcessStalled as error:
+        raise EngineTimedOut(f"{adapter.name} stopped responding: {error}") from error
+    except ChildProcessFailedToStart as error:
+        raise EngineNotFound(f"{adapter.name} could not be started: {error}") from error
+    if result.crashed:
+        raise EngineCrashed(
+            f"{adapter.name} crashed while transcribing {request.input_path.name}. "
+            "Try again; if it keeps crashing, try a smaller model.",
+            stderr_tail=stderr_tail(result.stderr),
+        )
+    return adapter.read_result(command, result.exit_code, result.stderr)
