@@ -82,8 +82,11 @@ def find_media(words_path: Path, input_file_name: str) -> Path | None:
     """`<stem>.transcript/` sits next to the media; a words file copied beside its media works too."""
     folder = words_path.parent
     for candidate in (folder.parent / input_file_name, folder / input_file_name):
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except (OSError, ValueError):  # a folder we may not look into: the window asks for the media instead
+            continue
     return None
 
 

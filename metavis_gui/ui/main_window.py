@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from metavis_gui.contract import WORDS_FILE_NAME, ContractError, read_words_jsonl
+from metavis_gui.jobs.queue_persistence import QueuePersistence
 from metavis_gui.jobs.transcription_queue import JobStatus, QueuedJob, TranscriptionQueue
 from metavis_gui.jobs.transcription_request import AlignMode
 from metavis_gui.ui import window_settings as keys
@@ -36,7 +37,8 @@ from metavis_gui.ui.media_drop_zone import MediaDropZone, accept_if_files, dropp
 from metavis_gui.ui.media_selection import FILE_DIALOG_FILTER, describe_refusal, select_media
 from metavis_gui.ui.queue_table_model import QueueTableModel
 from metavis_gui.ui.queue_table_view import QueueTableView
-from metavis_gui.ui.timeline import open_timeline, open_timeline_windows
+from metavis_gui.ui.retranscribe_guard import RetranscribeGuard
+from metavis_gui.ui.timeline import TimelineWindow, open_timeline, open_timeline_windows
 from metavis_gui.ui.transcription_options_panel import TranscriptionOptionsPanel
 
 TICK_MILLISECONDS = 500
@@ -50,13 +52,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(keys.APPLICATION_NAME)
         self.setAcceptDrops(True)
         self.settings = settings if settings is not None else QSettings(keys.ORGANIZATION_NAME, keys.APPLICATION_NAME)
-        self.queue = queue if queue is not None else TranscriptionQueue(self)
+        # Rows and measured engine speeds outlive the window (jobs/queue_persistence.py).
+        self.queue = queue if queue is not None else TranscriptionQueue(self, QueuePersistence(self.settings))
         self.open_in_timeline: Callable[[Path], None] = self.open_transcript_in_timeline
         self.open_transcript_dialog: QFileDialog | None = None
         self.open_files_dialog: QFileDialog | None = None
         self._closed: asyncio.Future[None] | None = None
         self._is_closed = False
+        self._quit_prompt: QWidget | None = None  # the unsaved-edits question a quit waits on
         self._final_texts: dict[int, str] = {}
+        self.retranscribe_guard = RetranscribeGuard(self, self.show_notice)
 
         self.drop_zone = MediaDropZone()
         self.options_panel = TranscriptionOptionsPanel()
@@ -95,7 +100,11 @@ class MainWindow(QMainWindow):
         selection = select_media(Path(path) for path in paths)
         waiting = {job.media_path for job in self.queue.jobs() if not job.status.is_over}
         fresh = [path for path in selection.media if path not in waiting]
-        added = self.queue.add_files(fresh, self.options_panel.job_settings()) if fresh else []
+        settings = self.options_panel.job_settings()
+        free, edited = self.retranscribe_guard.set_aside_edited(fresh, settings.output_folder)  # hand edits: ask
+        added = self.queue.add_files(free, settings) if free else []
+        if edited:
+            self.retranscribe_guard.ask(edited, lambda media: self.queue.add_files(media, settings))
         notices = [describe_refusal(selection)]
         if len(fresh) < len(selection.media):
             already = ", ".join(path.name for path in selection.media if path in waiting)
@@ -137,7 +146,14 @@ class MainWindow(QMainWindow):
 
     def retry_selected(self) -> None:
         for job_id in self.queue_view.selected_job_ids():
-            self.queue.retry(job_id)
+            job = self.queue.job(job_id)
+            if job is None or job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+                continue
+            free, edited = self.retranscribe_guard.set_aside_edited([job.media_path], job.settings.output_folder)
+            if free:
+                self.queue.retry(job_id)
+            elif edited:
+                self.retranscribe_guard.ask(edited, lambda media, job_id=job_id: self.queue.retry(job_id))
 
     def remove_selected(self) -> None:
         for job_id in self.queue_view.selected_job_ids():
@@ -167,9 +183,11 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A timeline with unsaved edits refuses and asks; the app stays until it is saved or discarded.
-        if not all(timeline.close() for timeline in open_timeline_windows()):
+        # A timeline with unsaved edits refuses and asks; its answer carries the quit on, Cancel ends it.
+        refusing = next((timeline for timeline in open_timeline_windows() if not timeline.close()), None)
+        if refusing is not None:
             event.ignore()
+            self._quit_after_answer(refusing)
             return
         self._save_window_state()
         self.queue.cancel_all()  # the engine is killed and nothing partial is written
@@ -177,6 +195,19 @@ class MainWindow(QMainWindow):
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)
         super().closeEvent(event)
+
+    def _quit_after_answer(self, timeline: TimelineWindow) -> None:
+        prompt = timeline.files.close_prompt
+        if prompt is None or prompt is self._quit_prompt:
+            return
+        self._quit_prompt = prompt
+
+        def answered() -> None:  # runs after the timeline has acted on the answer
+            self._quit_prompt = None
+            if not timeline.isVisible():
+                QTimer.singleShot(0, self.close)  # the next timeline with edits asks in turn
+
+        prompt.finished.connect(answered)
 
     def _build_actions(self) -> None:
         def action(text: str, shortcut: QKeySequence | str, slot: Callable[[], None], tip: str) -> QAction:
@@ -274,7 +305,7 @@ class MainWindow(QMainWindow):
     def open_transcript_in_timeline(self, words_path_or_folder: Path) -> None:
         try:
             open_timeline(words_path_or_folder)
-        except ContractError as error:
+        except (ContractError, OSError) as error:
             self.show_notice(str(error))
 
     def choose_transcript(self) -> None:
