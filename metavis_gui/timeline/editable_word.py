@@ -35,6 +35,9 @@ class EditableWord:
     timeline_start_ticks: int | None = None
     timeline_end_ticks: int | None = None
     timing_source: WordTimingSource = WordTimingSource.ENGINE
+    # Set on the second part of a word split between two letters: merging it back into that word joins
+    # without a space. Kept in memory only (the contract has no field for it): engine words are whole words.
+    continues_word_key: WordKey | None = None
 
     @property
     def sort_key(self) -> tuple[int, int, int]:

@@ -76,7 +76,11 @@ class SplitWord:
         right_text = _checked_text(self.right_text, "the second part of the split")
         cut = clamp(self.at_tick, word.start_ticks, word.end_ticks)
         left = word.with_text(left_text).retimed(word.start_ticks, cut)
-        right = replace(word, key=self.new_word_key, text=right_text).retimed(cut, word.end_ticks)
+        # Cut between two letters (the parts spell the word): merging them back joins them without a space.
+        inside_word = left_text + right_text == word.text
+        right = replace(
+            word, key=self.new_word_key, text=right_text, continues_word_key=word.key if inside_word else None
+        ).retimed(cut, word.end_ticks)
         return apply_word_changes(transcript, WordChanges(put_words=(left, right)), self.description)
 
 
@@ -85,10 +89,14 @@ class MergeWithNext:
     """Join a word and the one after it into one word spanning both.
 
     The merged confidence is the lower one: the merged word is as doubtful as its least sure part.
+    The texts join with a space, except when the second word is the tail of this one, cut off between
+    two letters by a split ("Ameri" + "cans" gives "Americans"). Two engine words never join without
+    one: whisper.cpp's words are already whole (a token starting with a space starts a word, and the
+    parser joins the rest), so only a split here can cut a word in two.
     """
 
     word_key: WordKey
-    separator: str = " "
+    separator: str | None = None  # None: decided as above
 
     @property
     def description(self) -> str:
@@ -100,9 +108,12 @@ class MergeWithNext:
         if second is None:
             raise NoNeighbourWord(f"{first.text!r} is the last word; there is nothing to merge it with")
         merged = first.retimed(min(first.start_ticks, second.start_ticks), max(first.end_ticks, second.end_ticks))
+        separator = self.separator
+        if separator is None:
+            separator = "" if second.continues_word_key == first.key else " "
         merged = replace(
             merged,
-            text=_checked_text(first.text + self.separator + second.text, "the merged word"),
+            text=_checked_text(first.text + separator + second.text, "the merged word"),
             confidence=min(first.confidence, second.confidence),
         )
         changes = WordChanges(remove_keys=(second.key,), put_words=(merged,))
@@ -170,6 +181,7 @@ def _inherit(
         timeline_start_ticks=timeline_start,
         timeline_end_ticks=timeline_end,
         timing_source=WordTimingSource.HAND,
+        continues_word_key=None,
     )
 
 

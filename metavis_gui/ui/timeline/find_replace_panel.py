@@ -27,8 +27,10 @@ class FindReplacePanel(QWidget):
         super().__init__(parent)
         self.editor = editor
         self.find_edit = QLineEdit(self)
+        self.find_edit.setAccessibleName("Find")
         self.find_edit.setPlaceholderText("Text in a word")
         self.replace_edit = QLineEdit(self)
+        self.replace_edit.setAccessibleName("Replace with")
         self.case_box = QCheckBox("Match case", self)
         self.case_box.setChecked(True)
         self.whole_box = QCheckBox("Whole word", self)

@@ -1,8 +1,8 @@
 """The timeline window's menus, keys and toolbar, in one table, so every shortcut is visible in one place.
 
 Keys follow the editors people know: Aegisub's Q/W (500 ms before/after) and
-S (play selection), video editors' I/O (in/out at the playhead), F8 for the
-next problem.
+S (play selection), video editors' I/O (in/out at the playhead) and J/K/L
+shuttle, F8 for the next problem. Every action's tooltip names its keys.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QToolBar
 
+from metavis_gui.contract import TICKS_PER_SECOND
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 from metavis_gui.ui.timeline.timeline_editor import TimelineEditor
 from metavis_gui.ui.timeline.timeline_file_commands import TimelineFileCommands
 from metavis_gui.ui.timeline.timeline_player import PLAYBACK_RATES, TimelinePlayer
+from metavis_gui.ui.timeline.timeline_shuttle import TimelineShuttle
 from metavis_gui.ui.timeline.word_timeline_view import WordTimelineView
 
 
@@ -36,6 +38,8 @@ MENUS: dict[str, tuple[ActionSpec | None, ...]] = {
         ActionSpec("save", "&Save", ("Ctrl+S",), "Write the edited words, summary and captions over the opened ones"),
         ActionSpec("export", "&Export transcript to folder…", ("Ctrl+E",)),
         ActionSpec("export_srt", "Export S&RT…", ("Ctrl+Shift+E",)),
+        ActionSpec("export_formats", "Export &formats…", ("Ctrl+Alt+E",),
+                   "Captions, text, word tables and editing-suite markers, several at once, named after the clip"),
         None,
         ActionSpec("close", "&Close", ("Ctrl+W",)),
     ),
@@ -45,6 +49,8 @@ MENUS: dict[str, tuple[ActionSpec | None, ...]] = {
         None,
         ActionSpec("retype", "Re&type word", ("F2",)),
         ActionSpec("split", "S&plit word at playhead", ("Ctrl+K",)),
+        ActionSpec("split_at_letter", "Split word at &letter…", ("Ctrl+Shift+K",),
+                   "Put the cursor where the word splits, then Enter; the time is the playhead's, if inside the word"),
         ActionSpec("merge", "&Merge with next word", ("M",)),
         ActionSpec("insert", "&Insert word in gap", ("Ins", "Ctrl+I")),
         ActionSpec("delete", "&Delete words", ("Del",)),
@@ -56,6 +62,10 @@ MENUS: dict[str, tuple[ActionSpec | None, ...]] = {
         ActionSpec("pick_word", "Pick whole word", ("\\",)),
         ActionSpec("nudge_left", "Nudge left", ("Alt+Left", ",")),
         ActionSpec("nudge_right", "Nudge right", ("Alt+Right", ".")),
+        ActionSpec("nudge_left_frame", "Nudge left 1 frame", ("Ctrl+Shift+Left",)),
+        ActionSpec("nudge_right_frame", "Nudge right 1 frame", ("Ctrl+Shift+Right",)),
+        ActionSpec("nudge_left_10ms", "Nudge left 10 ms", ("Shift+Left",)),
+        ActionSpec("nudge_right_10ms", "Nudge right 10 ms", ("Shift+Right",)),
         ActionSpec("previous_word", "Previous word", ("Ctrl+Left",)),
         ActionSpec("next_word", "Next word", ("Ctrl+Right",)),
         None,
@@ -78,13 +88,25 @@ MENUS: dict[str, tuple[ActionSpec | None, ...]] = {
         ActionSpec("play_word", "Play &selected words", ("S",)),
         ActionSpec("play_before", "Play 500 ms &before", ("Q",)),
         ActionSpec("play_after", "Play 500 ms &after", ("W",)),
-        ActionSpec("loop", "&Loop selection", ("L",), checkable=True),
+        ActionSpec("loop", "&Loop selection", ("Shift+L",), "Play the selected words over and over", checkable=True),
+        None,
+        ActionSpec("shuttle_back", "Shuttle &backwards", ("J",), "Each press faster; K stops"),
+        ActionSpec("shuttle_stop", "Shuttle s&top", ("K",)),
+        ActionSpec("shuttle_forward", "Shuttle &forwards", ("L",), "Each press faster (1x, 1.5x, 2x); K stops"),
     ),
 }
 
 NUDGE_STEPS = ("10 ms", "1 frame", "100 ms")
+TEN_MS_TICKS = TICKS_PER_SECOND // 100
 RULER_CHOICES = {"Time (ms)": None, "Frames 23.976": 24000 / 1001, "Frames 24": 24.0, "Frames 25": 25.0,
                  "Frames 29.97": 30000 / 1001, "Frames 30": 30.0}  # fmt: skip
+
+
+def tooltip_of(spec: ActionSpec) -> str:
+    """The action's name with its shortcuts, e.g. "Nudge left 10 ms (Shift+Left)"."""
+    text = spec.text.replace("&", "").rstrip("…")
+    keys = ", ".join(QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) for key in spec.keys)
+    return f"{text} ({keys})" if keys else text
 
 
 def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:
@@ -97,16 +119,23 @@ def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]
                 menu.addSeparator()
                 continue
             action = QAction(spec.text, window)
+            action.setObjectName(spec.name)
             action.setShortcuts([QKeySequence(key) for key in spec.keys])
             action.setCheckable(spec.checkable)
             if spec.tip:
                 action.setStatusTip(spec.tip)
+            action.setToolTip(tooltip_of(spec))
             # Looked up now, so an action without a handler fails when the window is built, not when used.
             action.triggered.connect(lambda checked=False, handler=handlers[spec.name]: handler())
             menu.addAction(action)
             window.addAction(action)  # keys work wherever focus is in the window
             actions[spec.name] = action
     return actions
+
+
+def menu_titled(window: QMainWindow, title: str) -> QMenu:
+    """One of the menus MENUS made, by its title (e.g. "&View"), for entries added outside the table."""
+    return next(action.menu() for action in window.menuBar().actions() if action.text() == title)
 
 
 def build_toolbar(window: QMainWindow, actions: dict[str, QAction]) -> tuple[QComboBox, QComboBox, QComboBox]:
@@ -124,6 +153,7 @@ def build_toolbar(window: QMainWindow, actions: dict[str, QAction]) -> tuple[QCo
     ruler = QComboBox(toolbar)
     ruler.addItems(list(RULER_CHOICES))
     for label, widget in (("Speed", speed), ("Nudge", nudge), ("Ruler", ruler)):
+        widget.setAccessibleName({"Speed": "Playback speed", "Nudge": "Nudge step", "Ruler": "Ruler format"}[label])
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(f" {label} ", toolbar))
         toolbar.addWidget(widget)
@@ -141,6 +171,7 @@ class ActionTarget(Protocol):
 
     def close(self) -> bool: ...
     def start_retype(self) -> None: ...
+    def start_split_at_letter(self) -> None: ...
     def start_insert(self) -> None: ...
     def run_in_background(self, coroutine: Coroutine[Any, Any, object]) -> None: ...
     async def snap_selected_boundary(self) -> bool: ...
@@ -149,6 +180,9 @@ class ActionTarget(Protocol):
     def show_find(self) -> None: ...
     def next_problem(self) -> None: ...
     def play_selection(self, offset: str = "word") -> None: ...
+    def loop_toggled(self) -> None: ...
+    @property
+    def shuttle(self) -> TimelineShuttle: ...
 
 
 def handlers_for(window: ActionTarget) -> dict[str, Callable[[], object]]:
@@ -157,7 +191,8 @@ def handlers_for(window: ActionTarget) -> dict[str, Callable[[], object]]:
     playhead = lambda: window.player.position_ticks
     return {
         "open": window.files.ask_open, "save": window.files.save, "export": window.files.ask_export,
-        "export_srt": window.files.ask_export_srt, "close": window.close,
+        "export_srt": window.files.ask_export_srt, "export_formats": window.files.ask_export_formats,
+        "close": window.close,
         "undo": document.undo_stack.undo, "redo": document.undo_stack.redo,
         "retype": window.start_retype, "split": lambda: editor.split_at(playhead()),
         "merge": editor.merge_with_next, "insert": window.start_insert, "delete": editor.delete_selected,
@@ -167,6 +202,10 @@ def handlers_for(window: ActionTarget) -> dict[str, Callable[[], object]]:
         "pick_end": lambda: document.selection.set_edge("end"),
         "pick_word": lambda: document.selection.set_edge(None),
         "nudge_left": lambda: editor.nudge(-1), "nudge_right": lambda: editor.nudge(+1),
+        "nudge_left_frame": lambda: editor.nudge(-1, round(view.ruler_format.frame_ticks)),
+        "nudge_right_frame": lambda: editor.nudge(+1, round(view.ruler_format.frame_ticks)),
+        "nudge_left_10ms": lambda: editor.nudge(-1, TEN_MS_TICKS), "nudge_right_10ms": lambda: editor.nudge(+1, TEN_MS_TICKS),
+        "split_at_letter": window.start_split_at_letter,
         "previous_word": lambda: editor.select_neighbour(-1), "next_word": lambda: editor.select_neighbour(+1),
         "snap": lambda: window.run_in_background(window.snap_selected_boundary()),
         "refine_all": lambda: window.run_in_background(window.refine_all_boundaries()),
@@ -177,5 +216,7 @@ def handlers_for(window: ActionTarget) -> dict[str, Callable[[], object]]:
         "fit_selection": view.fit_selection, "fit_all": view.fit_all,
         "play_pause": lambda: window.player.toggle(), "play_word": window.play_selection,
         "play_before": lambda: window.play_selection("before"), "play_after": lambda: window.play_selection("after"),
-        "loop": lambda: None,
+        "loop": window.loop_toggled,
+        "shuttle_back": lambda: window.shuttle.backward(), "shuttle_stop": lambda: window.shuttle.stop(),
+        "shuttle_forward": lambda: window.shuttle.forward(),
     }  # fmt: skip

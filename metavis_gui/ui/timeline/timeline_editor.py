@@ -27,6 +27,13 @@ from metavis_gui.timeline.edit_commands import (
 )
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.timeline.editable_word import WordEdge, WordKey
+from metavis_gui.timeline.timing_refusals import (
+    NO_WORD_SELECTED,
+    TimingRefusal,
+    edge_move_refusal,
+    snap_refusal,
+    word_move_refusal,
+)
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 
 NUDGE_STEPS_MS = {"10 ms": 10, "100 ms": 100}
@@ -59,32 +66,55 @@ class TimelineEditor:
         key = self.document.selection.current_key
         return key if key is not None and key in self._transcript else None
 
-    def nudge(self, direction: int) -> bool:
-        """Move the selected edge (or the whole word, when no edge is picked) by one step left (-1) or right (+1).
+    def _refuse(self, *refusals: TimingRefusal | None) -> bool:
+        """Say in the status bar why a tool did less than asked (the window shows `edit_rejected`); False."""
+        messages = [refusal.message for refusal in refusals if refusal is not None]
+        if messages:
+            self.document.edit_rejected.emit("; ".join(messages))
+        return False
 
-        A burst of nudges to the same edge is one undo step.
+    def nudge(self, direction: int, step_ticks: int | None = None) -> bool:
+        """Move the selected edge (or the whole word, when no edge is picked) by one step left (-1) or right (+1);
+        the step is the chosen nudge step unless given.
+
+        A burst of nudges to the same edge by the same step is one undo step.
         """
         key = self._current()
         if key is None:
-            return False
-        delta = direction * self.nudge_step_ticks
+            return self._refuse(NO_WORD_SELECTED)
+        step = self.nudge_step_ticks if step_ticks is None else step_ticks
+        delta = direction * step
         edge = self.document.selection.edge
-        command = MoveWord(key, delta) if edge is None else MoveWordEdge(key, edge, delta)
-        return self.document.push(command, burst_key=("nudge", key, edge, self.nudge_step_ticks))
+        if edge is None:
+            refusal = word_move_refusal(self._transcript, key, delta)
+            command = MoveWord(key, delta)
+        else:
+            refusal = edge_move_refusal(self._transcript, key, edge, self._transcript.word(key).edge_ticks(edge) + delta)
+            command = MoveWordEdge(key, edge, delta)
+        moved = self.document.push(command, burst_key=("nudge", key, edge, step))
+        if refusal is not None:
+            self._refuse(refusal)
+        return moved
 
     def set_edge_at(self, edge: WordEdge, tick: int) -> bool:
+        """Put the current word's edge at `tick` (the playhead, a typed time) as one undo step; says so when the
+        edge stops short of it."""
         key = self._current()
         if key is None:
-            return False
+            return self._refuse(NO_WORD_SELECTED)
         self.document.selection.set_edge(edge)
-        return self.document.push(MoveWordEdge.to_tick(self._transcript, key, edge, tick))
+        refusal = edge_move_refusal(self._transcript, key, edge, tick)
+        moved = self.document.push(MoveWordEdge.to_tick(self._transcript, key, edge, tick))
+        if refusal is not None:
+            self._refuse(refusal)
+        return moved
 
     def split_at(self, tick: int) -> bool:
         """Split the word under the playhead (or the selected word) at the playhead."""
         index = self._transcript.index_at_tick(tick)
         key = self._transcript[index].key if index is not None else self._current()
         if key is None:
-            return False
+            return self._refuse(NO_WORD_SELECTED)
         word = self._transcript.word(key)
         fraction = (tick - word.start_ticks) / word.duration_ticks if word.duration_ticks else 0.5
         left, right = split_texts(word.text, min(max(fraction, 0.0), 1.0))
@@ -94,13 +124,33 @@ class TimelineEditor:
             return True
         return False
 
+    def split_at_letter(self, key: WordKey, text: str, letter: int, playhead_ticks: int) -> bool:
+        """Split a word, (re)typed as `text`, before its `letter`-th character: at the playhead when it is inside
+        the word, else at the time proportional to the letter's place in the text."""
+        word = self._transcript.word(key)
+        if not 0 < letter < len(text):
+            self.document.edit_rejected.emit(f"Put the cursor between two letters of {text!r} to split it there")
+            return False
+        if word.start_ticks < playhead_ticks < word.end_ticks:
+            tick = playhead_ticks
+        else:
+            tick = word.start_ticks + round(word.duration_ticks * letter / len(text))
+        left, right = text[:letter], text[letter:]
+        if left.endswith(" ") or right.startswith(" "):  # at the space of a merged pair: the two words again
+            left, right = left.rstrip(), right.lstrip()
+        command = SplitWord.create(self._transcript, key, tick, left, right)
+        if self.document.push(command):
+            self.document.selection.select_one(command.new_word_key)
+            return True
+        return False
+
     def merge_with_next(self) -> bool:
         key = self._current()
-        return key is not None and self.document.push(MergeWithNext(key))
+        return self.document.push(MergeWithNext(key)) if key is not None else self._refuse(NO_WORD_SELECTED)
 
     def delete_selected(self) -> bool:
         keys = tuple(key for key in self.document.selection.keys if key in self._transcript)
-        return bool(keys) and self.document.push(DeleteWords(keys))
+        return self.document.push(DeleteWords(keys)) if keys else self._refuse(NO_WORD_SELECTED)
 
     def retype(self, key: WordKey, text: str) -> bool:
         return self.document.push(SetWordText(key, text))
@@ -140,11 +190,15 @@ class TimelineEditor:
         """Snap the picked edge to the audio; with no edge picked, both edges of the word, as one step."""
         key = self._current()
         if key is None:
-            return False
+            return self._refuse(NO_WORD_SELECTED)
         edge = self.document.selection.edge
         edges: tuple[WordEdge, ...] = (edge,) if edge is not None else ("start", "end")
+        # Judged on the words as they are: a snapped start does not unblock its own end.
+        refusals = [snap_refusal(self._transcript, key, one, envelope) for one in edges]
         commands = tuple(_LazySnap(key, one, envelope) for one in edges)
-        return self.document.push(CommandBatch(commands, "snap to the audio") if len(commands) > 1 else commands[0])
+        moved = self.document.push(CommandBatch(commands, "snap to the audio") if len(commands) > 1 else commands[0])
+        self._refuse(*refusals)
+        return moved
 
     def refine_all(self, envelope: SpeechEnvelope) -> bool:
         return self.document.push(refine_all(self._transcript, envelope))

@@ -12,7 +12,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from metavis_gui.contract import ContractError
+from metavis_gui.exports.export_words import export_words_of_timeline
 from metavis_gui.timeline.transcript_files import export_bundle, export_srt, save_in_place
+from metavis_gui.ui.timeline.export_dialog import ExportDialog, export_clip_of
 from metavis_gui.ui.timeline.timeline_autosave import TimelineAutosave
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 
@@ -43,6 +45,7 @@ class TimelineFileCommands:
         self.open_words = open_words
         self.close_prompt: QMessageBox | None = None
         self.dialog: QFileDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self._close_answered = False
 
     def save(self) -> bool:
@@ -79,13 +82,27 @@ class TimelineFileCommands:
         self._ask_file("Export the transcript into a folder", QFileDialog.FileMode.Directory, "",
                        lambda path: self._reporting_errors(self.export_to, Path(path)))  # fmt: skip
 
+    def ask_export_formats(self) -> ExportDialog:
+        """File > Export…: the formats of the export table, several at once, named after the clip."""
+        opened = self.document.opened
+        dialog = ExportDialog(lambda: export_words_of_timeline(self.document.transcript), export_clip_of(opened),
+                              opened.words_path.parent, self.window)  # fmt: skip
+        dialog.files_written.connect(
+            lambda paths: self.show_message(f"Exported {', '.join(path.name for path in paths)} to {paths[0].parent}")
+        )
+        self.export_dialog = dialog
+        dialog.open()
+        dialog.start_probe(opened.media_path)
+        return dialog
+
     def ask_export_srt(self) -> None:
         def chosen(path: str) -> None:
             target = Path(path) if path.lower().endswith(".srt") else Path(path + ".srt")
             self._reporting_errors(self.export_srt_to, target)
 
+        clip_stem = export_clip_of(self.document.opened).stem
         self._ask_file("Export SRT captions", QFileDialog.FileMode.AnyFile, "SubRip captions (*.srt)", chosen,
-                       save=True, suggested=self.document.opened.words_path.parent / "captions.srt")  # fmt: skip
+                       save=True, suggested=self.document.opened.words_path.parent / f"{clip_stem}.srt")  # fmt: skip
 
     def ask_for_media(self) -> None:
         """Asked once when the media was not found beside the transcript."""

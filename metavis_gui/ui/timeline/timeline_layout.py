@@ -23,6 +23,8 @@ def lay_out(
 ) -> tuple[QTabWidget, QProgressBar, QLabel]:
     """Places the window's parts; returns (side tabs, audio progress bar, status text)."""
     side_tabs = QTabWidget(window)
+    side_tabs.setAccessibleName("Checks, find and file problems")
+    line_problems.setAccessibleName("File problems")
     side_tabs.addTab(checks, "Checks")
     side_tabs.addTab(find_panel, "Find and replace")
     if opened.problems or opened.summary_problem:
@@ -42,8 +44,10 @@ def lay_out(
     window.setCentralWidget(main)
     progress = QProgressBar(window)
     progress.setMaximumWidth(260)
+    progress.setAccessibleName("Audio progress")
     progress.hide()
     status_label = QLabel(window)
+    status_label.setAccessibleName("Status")
     window.statusBar().addWidget(status_label, 1)
     window.statusBar().addPermanentWidget(progress)
     window.resize(_opening_size(window))

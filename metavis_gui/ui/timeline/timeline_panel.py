@@ -16,6 +16,7 @@ class TimelinePanel(QWidget):
         super().__init__(parent)
         self.view = WordTimelineView(document, self)
         self.scroll_bar = QScrollBar(Qt.Orientation.Horizontal, self)
+        self.scroll_bar.setAccessibleName("Timeline scroll")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -36,5 +37,4 @@ class TimelinePanel(QWidget):
             self.scroll_bar.setValue(round(scale.start_ticks / _TICKS_PER_SCROLL_UNIT))
 
     def _on_scrolled(self, value: int) -> None:
-        self.view.scale.scroll_to(value * _TICKS_PER_SCROLL_UNIT)
-        self.view.update()
+        self.view.scroll_to(value * _TICKS_PER_SCROLL_UNIT)

@@ -60,6 +60,7 @@ class TimelinePlayer(QObject):
     position_changed = Signal(int)  # ticks
     playing_changed = Signal(bool)
     playback_failed = Signal(str)
+    video_availability_changed = Signal(bool)  # the media has a picture to show
 
     def __init__(self, media_path: Path | None, duration_ticks: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +84,7 @@ class TimelinePlayer(QObject):
             self._audio = QAudioOutput(self)
             self._media.setAudioOutput(self._audio)
             self._media.errorOccurred.connect(lambda error, text: self.playback_failed.emit(text))
+            self._media.hasVideoChanged.connect(self.video_availability_changed.emit)
             self._media.setSource(QUrl.fromLocalFile(str(media_path)))
 
     @property
@@ -132,6 +134,23 @@ class TimelinePlayer(QObject):
         self.seek(start_ticks)
         self._range, self._loop = (max(0, start_ticks), min(end_ticks, self.duration_ticks)), loop
         self._start()
+
+    def set_video_output(self, video_widget: QObject | None) -> None:
+        """Show the media's picture in this QVideoWidget (None: nowhere)."""
+        if self._media is not None:
+            self._media.setVideoOutput(video_widget)
+
+    @property
+    def has_video(self) -> bool:
+        return self._media is not None and self._media.hasVideo()
+
+    @property
+    def is_looping(self) -> bool:
+        return self._playing and self._range is not None and self._loop
+
+    def set_loop(self, loop: bool) -> None:
+        """Loop the range playing now (or, off, let it finish this time round)."""
+        self._loop = loop
 
     def set_rate(self, rate: float) -> None:
         self._rate = rate

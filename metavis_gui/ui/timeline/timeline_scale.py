@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from metavis_gui.contract import TICKS_PER_SECOND
 
 MIN_TICKS_PER_PIXEL = 15.0  # 0.25 ms a pixel: a 10 ms nudge moves an edge 40 px
+READABLE_SHARE = 0.8  # the opening zoom shows this share of the words' labels whole
 _TICKS_PER_MILLISECOND = TICKS_PER_SECOND // 1000
 _TIME_STEPS_MS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000,
                   120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000)  # fmt: skip
@@ -90,6 +92,11 @@ class TimelineScale:
         self.ticks_per_pixel = min(max(self.ticks_per_pixel / factor, MIN_TICKS_PER_PIXEL), self.max_ticks_per_pixel)
         self.scroll_to(anchor_ticks - anchor_x * self.ticks_per_pixel)
 
+    def set_view(self, ticks_per_pixel: float, start_ticks: float) -> None:
+        """Zoom and scroll as given (a restored view), within the limits of this width."""
+        self.ticks_per_pixel = min(max(ticks_per_pixel, MIN_TICKS_PER_PIXEL), self.max_ticks_per_pixel)
+        self.scroll_to(start_ticks)
+
     def fit(self, start_ticks: int, end_ticks: int, margin_fraction: float = 0.1) -> None:
         span = max(end_ticks - start_ticks, 1)
         total = span * (1 + 2 * margin_fraction)
@@ -110,3 +117,15 @@ class TimelineScale:
         first = math.floor(self.start_ticks / step) * step
         count = int((self.end_ticks - first) / step) + 2
         return step, [first + index * step for index in range(count)]
+
+
+def readable_ticks_per_pixel(word_widths: Sequence[tuple[int, float]], share: float = READABLE_SHARE) -> float | None:
+    """The zoom at which `share` of the words have room for their whole label.
+
+    `word_widths` holds (duration in ticks, label width in pixels with its padding) per word; a word's label
+    fits at any zoom up to duration / width ticks a pixel. None when there are no words.
+    """
+    fitting = sorted(duration / max(width, 1.0) for duration, width in word_widths if duration > 0)
+    if not fitting:
+        return None
+    return fitting[min(len(fitting) - 1, int(len(fitting) * (1 - share)))]

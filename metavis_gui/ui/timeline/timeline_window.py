@@ -38,12 +38,19 @@ from metavis_gui.ui.timeline.timeline_file_commands import TimelineFileCommands
 from metavis_gui.ui.timeline.timeline_layout import lay_out
 from metavis_gui.ui.timeline.timeline_panel import TimelinePanel
 from metavis_gui.ui.timeline.timeline_player import PLAYBACK_RATES, TimelinePlayer
+from metavis_gui.ui.timeline.timeline_preferences import POST_ROLL_KEY, PRE_ROLL_KEY, read_milliseconds
 from metavis_gui.ui.timeline.timeline_realignment import realign_words, words_to_realign
 from metavis_gui.ui.timeline.timeline_scale import RulerFormat
+from metavis_gui.ui.timeline.timeline_settings_menu import build_settings_menus
+from metavis_gui.ui.timeline.timeline_shuttle import TimelineShuttle
+from metavis_gui.ui.timeline.timeline_view_memory import TimelineViewMemory
 from metavis_gui.ui.timeline.transcript_text_view import TranscriptTextView
+from metavis_gui.ui.timeline.video_preview import VideoPreviewDock
 from metavis_gui.ui.timeline.word_inline_editor import WordInlineEditor
+from metavis_gui.ui.timeline.word_inspector import NUDGE_ACTION_NAMES, WordInspector, inspector_dock
 
 CONTEXT_TICKS = TICKS_PER_SECOND // 2  # "play 500 ms before / after"
+SCRUB_TICKS = TICKS_PER_SECOND * 8 // 100  # dragging the playhead plays 80 ms at each place it passes
 
 
 class TimelineWindow(QMainWindow):
@@ -71,6 +78,8 @@ class TimelineWindow(QMainWindow):
         self.line_problems = QListWidget(self)
         self.inline_editor = WordInlineEditor(self.view)
         self.player: TimelinePlayer = TimelinePlayer(None, self.document.transcript.duration_ticks, self)
+        self.shuttle = TimelineShuttle(lambda: self.player, self._show_speed, self)
+        self.video_dock = VideoPreviewDock(self)
         self.audio: MediaAudio | None = None
         self.peaks: WaveformPeaks | None = None
         self.autosave = TimelineAutosave(self.document, opened.media_path, parent=self)
@@ -84,7 +93,19 @@ class TimelineWindow(QMainWindow):
         self.actions_by_name = timeline_actions.build_actions(self, timeline_actions.handlers_for(self))
         self.actions_by_name["open"].setEnabled(open_words is not None)
         self.speed_box, self.nudge_box, self.ruler_box = timeline_actions.build_toolbar(self, self.actions_by_name)
+        self.inspector = WordInspector(self.document, self.editor, lambda: self.view.ruler_format.frames_per_second,
+                                       self.show_message, self.view.setFocus, self)  # fmt: skip
+        self.inspector.add_nudge_buttons([self.actions_by_name[name] for name in NUDGE_ACTION_NAMES])
+        self.inspector_dock = inspector_dock(self.inspector, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
+        timeline_actions.menu_titled(self, "&View").addAction(self.inspector_dock.toggleViewAction())
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.video_dock)
+        self.video_dock.hide()
+        timeline_actions.menu_titled(self, "&View").addAction(self.video_dock.toggleViewAction())
+        self.setting_choices = build_settings_menus(self, self.view)
         self._connect()
+        self.view_memory = TimelineViewMemory(self.document, self.view, self.ruler_box, self.show_message)
+        self.view_memory.restore()
         self.set_media(opened.media_path)
         self._update_title()
 
@@ -94,8 +115,11 @@ class TimelineWindow(QMainWindow):
         """Play and draw this media (None: silent clock, no waveform)."""
         self.document.opened.media_path = media_path
         self.autosave.media_path = media_path
+        self.shuttle.stop()
         self.player.close()
         self.player = TimelinePlayer(media_path, self.document.transcript.duration_ticks, self)
+        self.video_dock.media_has_video(False)
+        self.player.video_availability_changed.connect(self._on_video_availability)
         self.player.position_changed.connect(self._on_position_changed)
         self.player.playback_failed.connect(lambda text: self.show_message(f"Playback: {text}"))
         self.player.set_rate(PLAYBACK_RATES[self.speed_box.currentIndex()])
@@ -199,11 +223,37 @@ class TimelineWindow(QMainWindow):
             self.player.toggle()
             return
         start, end = span
-        if offset == "before":
+        if offset == "word":  # the pre/post roll chosen in Settings, for context around the words
+            start = max(0, start - read_milliseconds(PRE_ROLL_KEY, 0) * TICKS_PER_SECOND // 1000)
+            end += read_milliseconds(POST_ROLL_KEY, 0) * TICKS_PER_SECOND // 1000
+        elif offset == "before":
             start, end = max(0, start - CONTEXT_TICKS), start
         elif offset == "after":
             start, end = end, end + CONTEXT_TICKS
         self.player.play_range(start, end, loop=offset == "word" and self.actions_by_name["loop"].isChecked())
+
+    def loop_toggled(self) -> None:
+        """Loop on: the selection starts playing over and over; off: the current round is the last."""
+        if not self.actions_by_name["loop"].isChecked():
+            self.player.set_loop(False)
+        elif self._selected_span() is not None:
+            self.play_selection()
+        else:
+            self.show_message("Loop selection: select the words to loop first")
+
+    def scrub(self, ticks: int) -> None:
+        """The playhead dragged to `ticks`: play a moment of sound there, as a tape scrubbed by hand."""
+        self.shuttle.stop()
+        self.player.play_range(ticks, ticks + SCRUB_TICKS)
+
+    def _on_video_availability(self, has_video: bool) -> None:
+        # Attached only to media with a picture: detaching a video output later can hang Qt's FFmpeg backend.
+        if has_video:
+            self.player.set_video_output(self.video_dock.video_widget)
+        self.video_dock.media_has_video(has_video)
+
+    def _show_speed(self, rate: float) -> None:
+        self.speed_box.setCurrentIndex(PLAYBACK_RATES.index(rate))  # the box sets the player's rate
 
     def seek_to_word(self, key: WordKey) -> None:
         self.view.show_word(key)
@@ -219,6 +269,25 @@ class TimelineWindow(QMainWindow):
         self.view.show_word(key)
         self.inline_editor.start(self.view.word_box(key), self.document.transcript.word(key).text,
                                  lambda text: self.editor.retype(key, text))  # fmt: skip
+
+    def start_split_at_letter(self) -> None:
+        """The inline editor on the current word, caret at the playhead's letter (or the middle); Enter splits there."""
+        key = self.document.selection.current_key
+        if key is None or key not in self.document.transcript:
+            self.show_message("Select a word first (click it, or Ctrl+Right)")
+            return
+        word = self.document.transcript.word(key)
+        playhead = self.player.position_ticks
+        inside = word.start_ticks < playhead < word.end_ticks
+        fraction = (playhead - word.start_ticks) / word.duration_ticks if inside else 0.5
+        self.view.show_word(key)
+        self.show_message(f"Split {word.text!r}: put the cursor where it splits, then Enter (Escape cancels)")
+        self.inline_editor.start(
+            self.view.word_box(key), word.text,
+            lambda text: self.editor.split_at_letter(key, text, self.inline_editor.cursorPosition(),
+                                                     self.player.position_ticks),
+            cursor=round(fraction * len(word.text)),
+        )  # fmt: skip
 
     def start_insert(self) -> None:
         gap = self.editor.gap_for_insert(self.player.position_ticks)
@@ -251,6 +320,7 @@ class TimelineWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.view.seek_requested.connect(lambda ticks: self.player.seek(ticks))
+        self.view.scrub_requested.connect(self.scrub)
         self.view.retype_requested.connect(self.start_retype)
         self.text_view.word_clicked.connect(self.seek_to_word)
         self.text_view.retype_requested.connect(self.start_retype)
@@ -278,6 +348,7 @@ class TimelineWindow(QMainWindow):
     def _on_ruler_chosen(self, text: str) -> None:
         self.view.set_ruler_format(RulerFormat(timeline_actions.RULER_CHOICES[text]))
         self._on_nudge_step_chosen(self.nudge_box.currentText())
+        self.inspector.refresh()
 
     def _update_undo_texts(self) -> None:
         stack = self.document.undo_stack
@@ -298,7 +369,9 @@ class TimelineWindow(QMainWindow):
         if not self.files.may_close():
             event.ignore()
             return
+        self.view_memory.remember()
         self.autosave.stop()
+        self.shuttle.stop()
         self.player.close()
         if self.audio is not None:
             self.audio.close()

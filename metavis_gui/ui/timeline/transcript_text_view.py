@@ -83,6 +83,7 @@ class TranscriptTextView(QPlainTextEdit):
     def __init__(self, document: TimelineDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.timeline_document = document
+        self.setAccessibleName("Transcript text")
         self.setReadOnly(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)

@@ -16,17 +16,22 @@ class WordInlineEditor(QLineEdit):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Word text")
         self._on_commit: Callable[[str], None] | None = None
         self.hide()
         self.returnPressed.connect(self._commit)
 
-    def start(self, box: QRectF, text: str, on_commit: Callable[[str], None]) -> None:
+    def start(self, box: QRectF, text: str, on_commit: Callable[[str], None], cursor: int | None = None) -> None:
+        """Edit `text` over `box`; with `cursor`, the caret starts there instead of selecting all."""
         width = max(box.width() + 8, MIN_EDITOR_WIDTH)
         x = min(max(0.0, box.center().x() - width / 2), max(0.0, self.parentWidget().width() - width))
         self.setGeometry(round(x), round(box.top()), round(width), round(box.height()))
         self._on_commit = on_commit
         self.setText(text)
-        self.selectAll()
+        if cursor is None:
+            self.selectAll()
+        else:
+            self.setCursorPosition(cursor)
         self.show()
         self.raise_()
         self.setFocus(Qt.FocusReason.OtherFocusReason)

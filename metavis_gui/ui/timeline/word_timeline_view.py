@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -31,13 +32,15 @@ from metavis_gui.ui.timeline.timeline_drag import (
     grab_at,
     shared_edge_left_key,
 )
-from metavis_gui.ui.timeline.timeline_scale import RulerFormat, TimelineScale
+from metavis_gui.ui.timeline.timeline_scale import RulerFormat, TimelineScale, readable_ticks_per_pixel
 
 ZOOM_STEP = 1.25
+_READABLE_ZOOM_SAMPLE = 2_000  # words measured for the opening zoom: enough for its percentile, fast on 30,000
 
 
 class WordTimelineView(QWidget):
     seek_requested = Signal(int)  # ticks
+    scrub_requested = Signal(int)  # ticks: the playhead dragged here, to be heard
     retype_requested = Signal(int)  # word key
     view_changed = Signal()  # scrolled or zoomed
 
@@ -54,9 +57,14 @@ class WordTimelineView(QWidget):
         self._drag: WordDrag | None = None
         self._press_x = 0.0
         self._dragging = False
+        self._scrubbing = False
+        self._opening_view: tuple[float, float] | None = None  # (ticks a pixel, start) until the user moves
+        self.shared_edge_modifier = Qt.KeyboardModifier.ControlModifier  # drag the edge two touching words share
         self._label_font = QFont(self.font())
         self._label_font.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
         self.setMinimumHeight(160)
+        self.setAccessibleName("Word timeline")
+        self.setAccessibleDescription("Waveform, ruler and one box per word; drag edges, Ctrl+Right for the next word")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
@@ -116,7 +124,24 @@ class WordTimelineView(QWidget):
             self.scale.ensure_visible(word.start_ticks, 0.3)
             self._view_moved()
 
+    def open_at(self, ticks_per_pixel: float, start_ticks: float) -> None:
+        """Open at this zoom and scroll, kept through the resizes of the window's opening until it is first shown."""
+        self._opening_view = (ticks_per_pixel, start_ticks)
+        self.scale.set_view(ticks_per_pixel, start_ticks)
+        self.update()
+        self.view_changed.emit()
+
+    def readable_ticks_per_pixel(self) -> float | None:
+        """The zoom at which most word labels show whole (`timeline_scale.readable_ticks_per_pixel`)."""
+        transcript = self.document.transcript
+        step = max(1, len(transcript) // _READABLE_ZOOM_SAMPLE)
+        metrics = QFontMetrics(self._label_font)
+        widths = [(transcript[index].duration_ticks, metrics.horizontalAdvance(transcript[index].text) + 8.0)
+                  for index in range(0, len(transcript), step)]  # fmt: skip
+        return readable_ticks_per_pixel(widths)
+
     def _view_moved(self) -> None:
+        self._opening_view = None
         self.update()
         self.view_changed.emit()
 
@@ -138,6 +163,7 @@ class WordTimelineView(QWidget):
     # Painting.
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._opening_view = None  # shown: from here on only the user (or a window resize) moves the view
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._background_pixmap())
         transcript = self.document.transcript
@@ -178,6 +204,8 @@ class WordTimelineView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.scale.resize(self.width())
+        if self._opening_view is not None:
+            self.scale.set_view(*self._opening_view)
         self.view_changed.emit()
         super().resizeEvent(event)
 
@@ -212,6 +240,7 @@ class WordTimelineView(QWidget):
             if not modifiers & Qt.KeyboardModifier.ControlModifier:
                 selection.select(())
             self.seek_requested.emit(tick)
+            self._scrubbing = True
             return
         if modifiers & Qt.KeyboardModifier.ControlModifier and grab.part == "body":
             selection.toggle(grab.key)
@@ -219,12 +248,15 @@ class WordTimelineView(QWidget):
         selection.select_one(grab.key, None if grab.part == "body" else grab.part)
         if grab.part == "body":
             self.seek_requested.emit(self.document.transcript.word(grab.key).start_ticks)
-        shared = shared_edge_left_key(self.document.transcript, grab) if modifiers & Qt.KeyboardModifier.AltModifier else None
+        shared = shared_edge_left_key(self.document.transcript, grab) if modifiers & self.shared_edge_modifier else None
         self._drag = WordDrag(grab, tick, shared, force=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
         self._press_x, self._dragging = x, False
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         x = event.position().x()
+        if self._scrubbing:
+            self.scrub_requested.emit(self.scale.tick_at(x))
+            return
         if self._drag is None:
             grab = grab_at(self.document.transcript, self.scale.tick_at(x), self.scale.ticks_per_pixel, False)
             self.setCursor(Qt.CursorShape.SizeHorCursor if grab is not None else Qt.CursorShape.ArrowCursor)
@@ -235,6 +267,7 @@ class WordTimelineView(QWidget):
         self.document.preview(self._drag.command(self.scale.tick_at(x)))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._scrubbing = False
         if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
             moved = self._dragging or abs(event.position().x() - self._press_x) >= 1
             if moved:
