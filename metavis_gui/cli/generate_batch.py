@@ -31,7 +31,12 @@ from metavis_gui.cli.batch_summary import (
 from metavis_gui.cli.engine_option import coreml_fallback_notice
 from metavis_gui.cli.exit_codes import ErrorCode, ExitCode, error_code_of
 from metavis_gui.cli.generate_arguments import ArgumentsRefused, DropInOptions, read_drop_in_options
-from metavis_gui.cli.generate_command import _first_validation_message, _problem_before_work, _request
+from metavis_gui.cli.generate_command import (
+    first_validation_message,
+    problem_before_work,
+    request_from_arguments,
+    warning_event_of,
+)
 from metavis_gui.cli.json_events import ErrorEvent, InputStatus, WarningCode, WarningEvent
 from metavis_gui.cli.output_checks import output_folder_problem
 from metavis_gui.contract.transcript_bundle import adjacent_captions_path
@@ -64,7 +69,7 @@ def run_batch(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:
     except BatchInputsRefused as error:
         return _failed(reporter, ErrorEvent.of(ErrorCode.INPUT_UNREADABLE, str(error)))
     except ValueError as error:
-        return _failed(reporter, ErrorEvent.of(ErrorCode.USAGE, _first_validation_message(error)))
+        return _failed(reporter, ErrorEvent.of(ErrorCode.USAGE, first_validation_message(error)))
     problem = output_folder_problem(out_parent)
     if problem is not None:
         return _failed(reporter, ErrorEvent.of(ErrorCode.OUTPUT_NOT_WRITABLE, problem))
@@ -140,11 +145,14 @@ class _Batch:
         if current:
             message = "outputs are current (same input and options as the last batch; --force to redo)"
             return current.model_copy(update={"status": InputStatus.SKIPPED, "seconds": 0.0, "message": message})
-        problem = _problem_before_work(request)
+        problem = problem_before_work(request)
         if problem is not None:
             update = {"error_code": problem.code, "message": problem.message, "seconds": time.monotonic() - started}
             return record.model_copy(update=update)
-        listener = JobListener(progressed=lambda progress: self._reporter.input_progressed(item, progress))
+        listener = JobListener(
+            progressed=lambda progress: self._reporter.input_progressed(item, progress),
+            warned=lambda warning: self._reporter.warned(warning_event_of(warning)),
+        )
         try:
             outcome = await run_transcription(request, listener)
         except TranscriptionFailed as failure:
@@ -184,7 +192,7 @@ def _request_for(
     arguments: argparse.Namespace, options: DropInOptions, item: BatchInput, threads: int
 ) -> TranscriptionRequest:
     one_input = argparse.Namespace(**{**vars(arguments), "input": item.media, "out": item.out_dir, "threads": threads})
-    return _request(one_input, options)
+    return request_from_arguments(one_input, options)
 
 
 def _output_options(arguments: argparse.Namespace, options: DropInOptions) -> OutputOptions:

@@ -33,17 +33,17 @@ def run_generate(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:
     try:
         options = read_drop_in_options(arguments, unknown)
         arguments.threads, threads_warning = bounded_threads(arguments.threads)
-        request = _request(arguments, options)
+        request = request_from_arguments(arguments, options)
     except ArgumentsRefused as error:
         return _failed(reporter, ErrorEvent.of(ErrorCode.USAGE, str(error)))
     except ValueError as error:
-        return _failed(reporter, ErrorEvent.of(ErrorCode.USAGE, _first_validation_message(error)))
+        return _failed(reporter, ErrorEvent.of(ErrorCode.USAGE, first_validation_message(error)))
     for warning in (*options.warnings, *([threads_warning] if threads_warning else [])):
         reporter.warned(warning)
     notice = coreml_fallback_notice(arguments.engine_name)
     if notice:
         reporter.warned(WarningEvent(code=WarningCode.COREML_UNAVAILABLE, message=notice))
-    problem = _problem_before_work(request)
+    problem = problem_before_work(request)
     if problem is not None:
         return _failed(reporter, problem)
     written: list[Path] = []
@@ -51,7 +51,7 @@ def run_generate(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:
         progressed=reporter.progressed,
         segment_recognised=reporter.segment_recognised,
         outputs_written=written.extend,
-        warned=lambda warning: reporter.warned(_warning_event(warning)),
+        warned=lambda warning: reporter.warned(warning_event_of(warning)),
     )
     try:
         outcome = run_on_qt_loop(run_transcription(request, listener))
@@ -66,7 +66,7 @@ def run_generate(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:
     return int(ExitCode.DONE)
 
 
-def _request(arguments: argparse.Namespace, options: DropInOptions) -> TranscriptionRequest:
+def request_from_arguments(arguments: argparse.Namespace, options: DropInOptions) -> TranscriptionRequest:
     chosen = {
         "input_path": arguments.input,
         "output_dir": arguments.out,
@@ -88,7 +88,7 @@ def _request(arguments: argparse.Namespace, options: DropInOptions) -> Transcrip
     return TranscriptionRequest(**chosen)
 
 
-def _problem_before_work(request: TranscriptionRequest) -> ErrorEvent | None:
+def problem_before_work(request: TranscriptionRequest) -> ErrorEvent | None:
     """A missing input (3) or an output that cannot be written (4), told before minutes of work."""
     try:
         check_media_file(request.input_path)
@@ -108,7 +108,7 @@ def _interrupted_message(written: Sequence[Path]) -> str:
     return f"interrupted after the run had finished writing: all {len(written)} new files are in place ({listed})."
 
 
-def _warning_event(warning: JobWarning) -> WarningEvent:
+def warning_event_of(warning: JobWarning) -> WarningEvent:
     return WarningEvent(code=WarningCode(warning.kind.value), message=warning.message)
 
 
@@ -124,7 +124,7 @@ def _failed(reporter: GenerateReporter, error: ErrorEvent) -> int:
     return int(error.exit_code)
 
 
-def _first_validation_message(error: ValueError) -> str:
+def first_validation_message(error: ValueError) -> str:
     errors = getattr(error, "errors", None)
     if callable(errors):
         first = errors()[0]

@@ -116,6 +116,8 @@ class QueuedJob:
     started_at: float | None = None
     finished_at: float | None = None
     message: str = ""
+    # What the run warned of (the audio stream it chose, truncated media): shown with its final message.
+    warnings: list[str] = field(default_factory=list)
     details: str = ""
     outcome: TranscriptionOutcome | None = None
     live_text: list[str] = field(default_factory=list)
@@ -322,10 +324,12 @@ class TranscriptionQueue(QObject):
 
     async def _run(self, job: QueuedJob) -> None:
         estimate = RemainingTimeEstimate()
+        job.warnings.clear()
         listener = JobListener(
             progressed=lambda progress: self._on_progressed(job, progress, estimate),
             segment_recognised=lambda segment: self._on_segment(job, segment),
             process_started=lambda pid: self._on_process_started(job, pid),
+            warned=lambda warning: job.warnings.append(warning.message),
         )
         try:
             outcome = await run_transcription(self._request_for(job), listener)
@@ -344,7 +348,8 @@ class TranscriptionQueue(QObject):
             timing = outcome.timing
             if timing is not None and timing.aligner is not None and outcome.word_count:
                 words += f" ({timing.aligned} timed from the audio)"
-            self._end(job, JobStatus.DONE, outcome.notice or f"{words} written to {job.output_dir}")
+            done = outcome.notice or f"{words} written to {job.output_dir}"
+            self._end(job, JobStatus.DONE, " ".join([done, *job.warnings]))
 
     def _on_task_done(self, job: QueuedJob) -> None:
         # A task cancelled before its first step never enters _run's handlers.
