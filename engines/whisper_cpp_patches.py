@@ -60,6 +60,31 @@ PATCHES = (
             "(bench/README.md, whisper.cpp settings)."
         ),
     ),
+    SourcePatch(
+        path="src/coreml/whisper-encoder.mm",
+        original="    config.computeUnits = MLComputeUnitsAll;\n",
+        replacement=(
+            "    config.computeUnits = MLComputeUnitsAll;\n"
+            "    // MetaVis: WHISPER_COREML_COMPUTE_UNITS=all|cpu_and_ne|cpu_only chooses; anything else keeps all\n"
+            '    const char * compute_units = getenv("WHISPER_COREML_COMPUTE_UNITS");\n'
+            '    if (compute_units != NULL && strcmp(compute_units, "cpu_and_ne") == 0) {\n'
+            "        config.computeUnits = MLComputeUnitsCPUAndNeuralEngine;\n"
+            '    } else if (compute_units != NULL && strcmp(compute_units, "cpu_only") == 0) {\n'
+            "        config.computeUnits = MLComputeUnitsCPUOnly;\n"
+            "    }\n"
+        ),
+        reason=(
+            "v1.8.5 hard-codes MLComputeUnitsAll for the Core ML encoder, so an editor cannot keep the encoder off "
+            "the GPU (busy with video) or pin it to the CPU to compare; the app passes the choice "
+            "(--coreml-compute-units) in this variable. Only a Core ML build (Apple Silicon) compiles this file."
+        ),
+    ),
+    SourcePatch(
+        path="src/coreml/whisper-encoder.mm",
+        original="#include <stdlib.h>\n",
+        replacement="#include <stdlib.h>\n#include <string.h> // MetaVis: strcmp for the compute-units variable\n",
+        reason="strcmp, used by the compute-units patch above, is declared in string.h.",
+    ),
 )
 
 
@@ -77,7 +102,8 @@ def apply_patches(root: Path) -> None:
     for patch in PATCHES:
         target = root / patch.path
         text = target.read_text(encoding="utf-8")
-        if patch.replacement in text and patch.original not in text:
+        # A replacement may keep the original line and add after it: then the original stays in the text.
+        if patch.replacement in text and (patch.original not in text or patch.original in patch.replacement):
             continue
         if text.count(patch.original) != 1:
             raise PatchFailed(

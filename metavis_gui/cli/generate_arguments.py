@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from metavis_gui.cli.engine_option import add_engine_option
 from metavis_gui.cli.exit_codes import EXIT_CODES_HELP
 from metavis_gui.cli.json_events import WarningCode, WarningEvent
+from metavis_gui.engines.engine_command import CoreMLComputeUnits
 from metavis_gui.exports.caption_rules import CAPTION_PRESETS, DEFAULT_CAPTION_PRESET
 from metavis_gui.exports.export_formats import EXPORT_FORMATS
 from metavis_gui.jobs.transcription_request import AlignMode, VadMode
@@ -90,6 +91,13 @@ def add_generate_arguments(generate: argparse.ArgumentParser) -> None:
         default=VadMode.AUTO.value,
         help="whisper.cpp skips music, noise and silence found by Silero VAD: auto (the default) for media "
         "over a minute, on, or off; word times stay in the media's time (other engines: no effect)",
+    )
+    generate.add_argument(
+        "--coreml-compute-units",
+        choices=[units.value for units in CoreMLComputeUnits],
+        default=None,
+        help="where a Core ML build of whisper.cpp (Apple Silicon) runs its encoder: all (the default), "
+        "cpu_and_ne (CPU and Neural Engine) or cpu_only; other builds and engines ignore it",
     )
     generate.add_argument(
         "--engine-processes",

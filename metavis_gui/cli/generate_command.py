@@ -79,6 +79,7 @@ def request_from_arguments(arguments: argparse.Namespace, options: DropInOptions
         "align": arguments.align,
         "vad": arguments.vad,
         "engine_processes": arguments.engine_processes,
+        "coreml_compute_units": getattr(arguments, "coreml_compute_units", None),
         "audio_stream": getattr(arguments, "audio_stream", None),
         "export_formats": tuple(arguments.export),
         "caption_preset": arguments.caption_preset,

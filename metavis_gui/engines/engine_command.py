@@ -4,10 +4,22 @@ number of runs."""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+
+
+class CoreMLComputeUnits(StrEnum):
+    """Where a Core ML build of whisper.cpp runs its encoder; engines/whisper_cpp_patches.py reads these values."""
+
+    ALL = "all"  # whisper.cpp's own choice: Core ML picks among CPU, GPU and Neural Engine
+    CPU_AND_NEURAL_ENGINE = "cpu_and_ne"
+    CPU_ONLY = "cpu_only"
+
+
+# The variable the patched whisper-encoder.mm reads when it loads the encoder.
+COREML_COMPUTE_UNITS_VARIABLE = "WHISPER_COREML_COMPUTE_UNITS"
 
 
 class TranscriptionSettings(BaseModel):
@@ -23,6 +35,8 @@ class TranscriptionSettings(BaseModel):
     engine_word_times: bool = True
     # Silero VAD model for whisper.cpp (`--vad-model`); set, the engine transcribes only the speech it finds.
     vad_model_path: Path | None = None
+    # Only a Core ML build of whisper.cpp uses it; None: the build's default (all).
+    coreml_compute_units: CoreMLComputeUnits | None = None
 
 
 class WordTimingMode(str, Enum):
@@ -43,6 +57,8 @@ class EngineCommand(BaseModel):
     arguments: tuple[str, ...]
     output_path: Path
     word_timing: WordTimingMode
+    # Variables the child gets on top of this process's environment.
+    environment: tuple[tuple[str, str], ...] = ()
 
 
 class LiveSegment(BaseModel):

@@ -31,6 +31,12 @@ from metavis_gui.engines.openai_whisper_adapter import OpenAIWhisperAdapter, res
 from metavis_gui.engines.python_engine import locate_python_engine
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter, resolve_whisper_cpp_model_file
 from metavis_gui.engines.whisper_cpp_binary import locate_whisper_cpp_binary
+from metavis_gui.engines.whisperkit_adapter import (
+    WhisperKitAdapter,
+    check_whisperkit,
+    locate_whisperkit_cli,
+    resolve_whisperkit_model,
+)
 from metavis_gui.models.engine_ids import EngineId, EngineIdentity, UnknownEngine, engine_id_from_name, engine_identity
 from metavis_gui.models.model_kinds import ModelKind
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME
@@ -88,6 +94,10 @@ def _create_faster_whisper_adapter(environ: Mapping[str, str] | None) -> EngineA
     return FasterWhisperAdapter(engine)
 
 
+def _create_whisperkit_adapter(environ: Mapping[str, str] | None) -> EngineAdapter:
+    return WhisperKitAdapter(locate_whisperkit_cli(environ))
+
+
 _ROWS = (
     EngineSpec(
         identity=engine_identity(EngineId.WHISPER_CPP),
@@ -121,6 +131,15 @@ _ROWS = (
         check_availability=python_engine_check(_create_faster_whisper_adapter, "ctranslate2", "CTranslate2"),
         resolve_model=resolve_faster_whisper_model,
         picker_notes=(_WINDOW_NOTE,),
+    ),
+    EngineSpec(
+        identity=engine_identity(EngineId.WHISPERKIT),
+        display_name="WhisperKit",
+        gives_word_times=True,
+        skips_silence=False,
+        create_adapter=_create_whisperkit_adapter,
+        check_availability=check_whisperkit,
+        resolve_model=resolve_whisperkit_model,
     ),
 )
 # In EngineId's order, which is the order pickers and listings show.

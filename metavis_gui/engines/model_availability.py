@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
 
+from metavis_gui.engines.whisperkit_adapter import ENCODER_NAME as WHISPERKIT_ENCODER_NAME
 from metavis_gui.models.ct2_model_reader import MODEL_FILE_NAME as CT2_MODEL_FILE_NAME
 from metavis_gui.models.ct2_to_openai_whisper import CHECKPOINT_SUFFIX, default_ct2_model_dir
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId
@@ -58,7 +59,7 @@ def _not_installed(engine: EngineId | str, kind: ModelKind, name: str, models_di
         path=expected_model_path(engine, name, models_dir),
         installed=False,
         english_only=name.endswith(".en"),
-        is_folder=kind is ModelKind.CT2_FOLDER,
+        is_folder=kind in (ModelKind.CT2_FOLDER, ModelKind.WHISPERKIT_FOLDER),
     )
 
 
@@ -108,8 +109,21 @@ _INSTALLED_BY_KIND: Mapping[ModelKind, Callable[[Path], dict[str, ModelAvailabil
         ModelKind.GGML: _installed_ggml_files,
         ModelKind.PYTORCH: _installed_checkpoints,
         ModelKind.CT2_FOLDER: _installed_ct2_folders,
+        ModelKind.WHISPERKIT_FOLDER: lambda folder: _installed_folders(folder, WHISPERKIT_ENCODER_NAME),
     }
 )
+
+
+def _installed_folders(folder: Path, marker: str) -> dict[str, ModelAvailability]:
+    """Folders holding marker, a file every model of their kind has; unfinished ones are skipped."""
+    found = sorted(folder.iterdir()) if folder.is_dir() else []
+    return {
+        path.name: ModelAvailability(
+            name=path.name, path=path, installed=True, english_only=path.name.endswith(".en"), is_folder=True
+        )
+        for path in found
+        if not (path.name.endswith(PARTIAL_SUFFIX) or path.name.startswith(".")) and (path / marker).exists()
+    }
 
 
 def _is_model_folder(path: Path) -> bool:

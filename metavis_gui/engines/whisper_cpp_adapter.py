@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from metavis_gui.engines.engine_command import EngineCommand, LiveSegment, TranscriptionSettings, WordTimingMode
+from metavis_gui.engines.engine_command import (
+    COREML_COMPUTE_UNITS_VARIABLE,
+    EngineCommand,
+    LiveSegment,
+    TranscriptionSettings,
+    WordTimingMode,
+)
 from metavis_gui.engines.errors import EngineFailed, ModelCorrupt, ModelMissing, stderr_tail
 from metavis_gui.engines.stall_timeouts import (
     WHISPER_CPP_COREML_STALL_TIMEOUT_SECONDS,
@@ -85,11 +91,15 @@ class WhisperCppAdapter:
                 "--vad", "--vad-model", str(settings.vad_model_path),
                 "--vad-samples-overlap", str(VAD_SAMPLES_OVERLAP_SECONDS),
             ]  # fmt: skip
+        environment: tuple[tuple[str, str], ...] = ()
+        if self.binary.coreml and settings.coreml_compute_units is not None:
+            environment = ((COREML_COMPUTE_UNITS_VARIABLE, settings.coreml_compute_units.value),)
         return EngineCommand(
             program=self.binary.path,
             arguments=tuple(arguments),
             output_path=output_base.with_suffix(".json"),
             word_timing=word_timing,
+            environment=environment,
         )
 
     def stall_timeout_seconds(self, model_path: Path) -> float:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
-from PySide6.QtCore import QObject, QProcess, QTimer
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer
 
 from metavis_gui.jobs.child_lifetime import kill_process_group, launch_command, launch_failure
 
@@ -80,8 +80,12 @@ async def run_child_process(
     on_stderr_line: LineHandler | None = None,
     stall_timeout_seconds: float | None = None,
     on_started: Callable[[int], None] | None = None,
+    environment: Mapping[str, str] | None = None,
 ) -> ChildProcessResult:
-    """Run program with an argv list (never a shell). Cancelling the awaiting task kills the process."""
+    """Run program with an argv list (never a shell). Cancelling the awaiting task kills the process.
+
+    The child inherits this process's environment, with `environment`'s variables added or replaced.
+    """
     loop = asyncio.get_running_loop()
     finished: asyncio.Future[ChildProcessResult] = loop.create_future()
     launch = launch_command(_executable(program), arguments)
@@ -89,6 +93,11 @@ async def run_child_process(
     process = QProcess(owner)
     process.setProgram(launch.program)
     process.setArguments(launch.arguments)
+    if environment:
+        variables = QProcessEnvironment.systemEnvironment()
+        for name, value in environment.items():
+            variables.insert(name, value)
+        process.setProcessEnvironment(variables)
     _run_in_own_session(process)
     process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
     process.setInputChannelMode(QProcess.InputChannelMode.ManagedInputChannel)

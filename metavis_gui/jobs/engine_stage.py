@@ -77,6 +77,7 @@ async def transcribe_audio(
         threads=request.threads,
         engine_word_times=engine_word_times,
         vad_model_path=vad_model_for_run(request, audio_seconds),
+        coreml_compute_units=request.coreml_compute_units,
     )
     parts = _cut_into_parts(audio_path, work_dir, planned_part_count(request, model_path, audio_seconds))
     progress = _PartsProgress(len(parts), listener.progressed)
@@ -212,6 +213,7 @@ async def _run_part(
             on_stderr_line=on_stderr_line,
             stall_timeout_seconds=stall_timeout_seconds,
             on_started=listener.process_started,
+            environment=dict(command.environment),
         )
     except ChildProcessStalled as error:
         raise EngineTimedOut(f"{adapter.name} stopped responding: {error}") from error

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from metavis_gui.contract.word_timing import TimingSummary
+from metavis_gui.engines.engine_command import CoreMLComputeUnits
 from metavis_gui.exports.caption_rules import DEFAULT_CAPTION_PRESET, find_caption_preset
 from metavis_gui.exports.export_formats import parse_export_formats
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineIdFromName
@@ -52,6 +53,8 @@ class TranscriptionRequest(BaseModel):
     model: str | None = None  # a model name or a path; None: WHISPERCPP_MODEL, then the default
     audio_stream: int | None = Field(default=None, ge=0)  # which audio stream (0: the first); None: the first
     threads: int = Field(default_factory=default_thread_count, ge=1)
+    # Where a Core ML build of whisper.cpp runs its encoder; None: all (other builds and engines ignore it).
+    coreml_compute_units: CoreMLComputeUnits | None = None
     # How long the engine may print nothing before it counts as hung; None: what its adapter declares.
     stall_timeout_seconds: float | None = Field(default=None, gt=0)
     # Export-format ids (exports/export_formats.py) written with the contract files, and the caption rules' preset.

@@ -23,6 +23,7 @@ class EngineId(StrEnum):
     WHISPER_CPP = "whisper.cpp"
     OPENAI_WHISPER = "openai-whisper"
     FASTER_WHISPER = "faster-whisper"
+    WHISPERKIT = "whisperkit"
 
 
 DEFAULT_ENGINE = EngineId.WHISPER_CPP
@@ -56,6 +57,12 @@ _IDENTITIES = (
         engine_id=EngineId.FASTER_WHISPER,
         models_folder=EngineId.FASTER_WHISPER.value,
         model_kinds=(ModelKind.CT2_FOLDER,),
+    ),
+    EngineIdentity(
+        engine_id=EngineId.WHISPERKIT,
+        aliases=("whisperkit-cli",),
+        models_folder=EngineId.WHISPERKIT.value,
+        model_kinds=(ModelKind.WHISPERKIT_FOLDER,),
     ),
 )
 ENGINE_IDENTITIES: Mapping[EngineId, EngineIdentity] = MappingProxyType({row.engine_id: row for row in _IDENTITIES})

@@ -98,7 +98,7 @@ def installed_file_name(kind: ModelKind, name: str) -> str:
     if kind is ModelKind.COREML_ENCODER:
         # whisper.cpp looks for the encoder folder next to the model under exactly this name.
         return f"{MODEL_FILE_PREFIX}{name}-encoder.mlmodelc"
-    if kind is ModelKind.CT2_FOLDER:
+    if kind in (ModelKind.CT2_FOLDER, ModelKind.WHISPERKIT_FOLDER):
         return name
     return f"{name}.pt"
 

@@ -10,3 +10,4 @@ class ModelKind(StrEnum):
     COREML_ENCODER = "coreml-encoder"
     PYTORCH = "pytorch"
     CT2_FOLDER = "ct2-folder"
+    WHISPERKIT_FOLDER = "whisperkit-folder"  # a folder of compiled Core ML models

@@ -31,6 +31,7 @@ from metavis_gui.jobs.queue_persistence import QueuePersistence
 from metavis_gui.jobs.transcription_queue import JobStatus, QueuedJob, TranscriptionQueue
 from metavis_gui.jobs.transcription_request import AlignMode
 from metavis_gui.ui import window_settings as keys
+from metavis_gui.ui.about_dialog import AboutDialog
 from metavis_gui.ui.desktop_open import show_folder
 from metavis_gui.ui.job_details_panel import JobDetailsPanel
 from metavis_gui.ui.media_drop_zone import MediaDropZone, accept_if_files, dropped_locations
@@ -239,6 +240,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         queue_menu = self.menuBar().addMenu("&Queue")
         queue_menu.addActions([self.cancel_action, self.cancel_all_action, self.retry_action, self.remove_action])
+        self.about_action = QAction("&About MetaVis Transcribe", self)
+        self.about_action.setToolTip("The version, and the licences of the software it ships")
+        self.about_action.triggered.connect(self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS puts it in the application menu
+        self.menuBar().addMenu("&Help").addAction(self.about_action)
+
+    def show_about(self) -> None:
+        AboutDialog(self).open()
 
     def _build_layout(self) -> None:
         buttons = QHBoxLayout()

@@ -29,7 +29,9 @@ def test_every_engine_is_listed_with_its_state_or_the_reason_it_cannot_run(
     monkeypatch.setattr(engine_table, "locate_python_engine", python_engine_missing)
     assert cli.main(["engines"]) == cli.EXIT_FAILED, "the default engine cannot run"
     lines = listed_engines(capsys.readouterr().out)
-    assert list(lines) == [engine_id.value for engine_id in EngineId]
+    assert list(lines) == [engine_table.ENGINE_TABLE[engine_id].display_name for engine_id in EngineId]
+    # Not a Mac on Apple Silicon: WhisperKit says so (tests/engines/test_whisperkit.py covers a Mac's cases).
+    assert "unavailable: WhisperKit runs only on macOS on Apple Silicon" in lines["WhisperKit"]
     assert "unavailable" in lines["whisper.cpp"] and "WHISPERCPP_BIN is set to" in lines["whisper.cpp"]
     for engine in ("openai-whisper", "faster-whisper"):
         assert f"unavailable: {engine} is not installed here. Install it with: pip install" in lines[engine]
@@ -39,7 +41,7 @@ def test_every_engine_is_listed_with_its_state_or_the_reason_it_cannot_run(
 def test_available_engines_say_what_they_run_on(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["engines"]) == 0
     lines = listed_engines(capsys.readouterr().out)
-    assert list(lines) == [engine_id.value for engine_id in EngineId]
+    assert list(lines) == [engine_table.ENGINE_TABLE[engine_id].display_name for engine_id in EngineId]
     assert "available: version 1.8.5" in lines["whisper.cpp"] and "whisper-cli" in lines["whisper.cpp"]
     for engine, runtime in (("openai-whisper", "PyTorch"), ("faster-whisper", "CTranslate2")):
         assert ("available: version" in lines[engine] and runtime in lines[engine]) or "unavailable: " in lines[engine]

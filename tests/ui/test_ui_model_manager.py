@@ -73,7 +73,7 @@ def start_download(dialog: ModelManagerDialog, entry: CatalogEntry, mirror: str)
 
 def test_one_list_of_every_engine_filtered_by_engine_whisper_cpp_first(dialog: ModelManagerDialog) -> None:
     engines = [dialog.engine_filter.itemText(index) for index in range(dialog.engine_filter.count())]
-    assert engines == ["All engines", "whisper.cpp", "openai-whisper", "faster-whisper"]
+    assert engines == ["All engines", "whisper.cpp", "openai-whisper", "faster-whisper", "whisperkit"]
     assert [(row.engine, row.name) for row in dialog.shown_rows()] == [(e.engine, e.name) for e in catalog()]
     for engine in engines[1:]:
         dialog.engine_filter.setCurrentText(engine)
