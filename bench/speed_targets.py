@@ -1,7 +1,7 @@
 """The speed targets, side by side in one run: the default pipeline against each engine alone.
 
     METAVIS_MODELS_DIR=$PWD/.cache/models .venv/bin/python bench/speed_targets.py [--clips 11s,4min,30min]
-        [--repetitions 2] [--skip openai-whisper] [--skip "default, VAD off"]
+        [--repetitions 2] [--skip openai-whisper] [--skip "default, VAD auto"]
 
 Clips: `11s` is tests/data/jfk.wav; `4min` is festival's two-voice reference clip (reference_speech.py --long);
 `30min` is built here once into bench/output/speed-30min/: the English reference clips, the 4-minute clip and
@@ -10,8 +10,8 @@ and room tone between them, in stretches of 15-60 s; its reference text and non-
 
 Variants, each the whole command as an editor's job pays for it, interleaved and rotated per repetition after
 an untimed warm-up (the 30-minute clip runs once, no warm-up):
-- default: `metavis-transcribe transcript generate` as shipped (whisper.cpp, VAD and parts where they apply, aligner);
-- default, VAD off / default, one process: the same with `--vad off` / `--engine-processes 1`, to show each gain;
+- default: `metavis-transcribe transcript generate` as shipped (whisper.cpp in parts where they apply, the aligner; VAD off);
+- default, VAD auto / default, one process: the same with `--vad auto` / `--engine-processes 1`, to show each one;
 - whisper.cpp bare: whisper-cli alone with the app's argv on the decoded 16 kHz WAV (no VAD, one process);
 - faster-whisper, openai-whisper: the command with that engine and its own word times (`--align off`).
 
@@ -52,7 +52,7 @@ BASELINE = "faster-whisper"
 
 COMMAND_VARIANTS = {
     "default": [],
-    "default, VAD off": ["--vad", "off"],
+    "default, VAD auto": ["--vad", "auto"],
     "default, one process": ["--engine-processes", "1"],
     "faster-whisper": ["--engine", "faster-whisper", "--align", "off"],
     "openai-whisper": ["--engine", "openai-whisper", "--align", "off"],
@@ -84,7 +84,7 @@ def _clip(name: str) -> tuple[Path, str, list[tuple[float, float]]]:
     if name == "11s":
         return REPO_ROOT / "tests" / "data" / "jfk.wav", JFK_TEXT, []
     if name == "4min":
-        wav = sorted(LONG_DIR.glob("*.wav"))[0]
+        wav = min(LONG_DIR.glob("*.wav"))
         return wav, json.loads(wav.with_suffix(".words.json").read_text(encoding="utf-8"))["text"], []
     if name == "30min":
         return _thirty_minute_clip()
@@ -120,7 +120,7 @@ def _thirty_minute_clip() -> tuple[Path, str, list[tuple[float, float]]]:
             audio += [filler, samples]
             texts.append(text)
             cursor += len(filler) + len(samples)
-        write_mono_wav(wav, np.concatenate(audio))
+        write_mono_wav(wav, np.round(np.clip(np.concatenate(audio), -1.0, 1.0) * 32767))
         meta.write_text(json.dumps({"text": " ".join(texts), "nonSpeech": non_speech}), encoding="utf-8")
     document = json.loads(meta.read_text(encoding="utf-8"))
     return wav, document["text"], [tuple(span) for span in document["nonSpeech"]]
@@ -150,7 +150,7 @@ def _read_wav(path: Path) -> np.ndarray:
     return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
 
 
-def _measure(clip, wav, text, non_speech, repetitions, skipped):  # noqa: ANN001, ANN202 - a script
+def _measure(clip, wav, text, non_speech, repetitions, skipped):
     variants = {name: args for name, args in COMMAND_VARIANTS.items() if name not in skipped}
     if clip == "11s":
         variants = {name: args for name, args in variants.items() if "VAD" not in name and "process" not in name}
@@ -218,7 +218,7 @@ def _normalised(text: str) -> str:
     return " ".join("".join(c for c in word.lower() if c.isalnum() or c == "'") for word in text.split())
 
 
-def _table(clip: str, rows: dict) -> str:  # noqa: ANN001 - a script
+def _table(clip: str, rows: dict) -> str:
     baseline = median([cost.wall_seconds for cost in rows[BASELINE][0]]) if BASELINE in rows else float("nan")
     lines = []
     for name, (costs, audio_seconds, wer, inside) in rows.items():
@@ -229,7 +229,7 @@ def _table(clip: str, rows: dict) -> str:  # noqa: ANN001 - a script
     return f"{clip} ({rows[next(iter(rows))][1]:.0f} s)\n" + format_table(header, lines)
 
 
-def _targets(results: dict) -> str:  # noqa: ANN001 - a script
+def _targets(results: dict) -> str:
     def wall(clip: str, name: str) -> float:
         return median([cost.wall_seconds for cost in results[clip][name][0]])
 
@@ -243,9 +243,9 @@ def _targets(results: dict) -> str:  # noqa: ANN001 - a script
         overhead = wall("11s", "default") - wall("11s", BARE)
         lines.append(f"11 s: default - bare whisper-cli = {overhead:.2f} s (target <= 0.15) "
                      f"{'met' if overhead <= 0.15 else 'MISSED'}")  # fmt: skip
-    if "30min" in results and {"default", "default, VAD off"} <= results["30min"].keys():
-        saving = 1 - wall("30min", "default") / wall("30min", "default, VAD off")
-        added = results["30min"]["default"][3]
+    if "30min" in results and {"default", "default, VAD auto"} <= results["30min"].keys():
+        saving = 1 - wall("30min", "default, VAD auto") / wall("30min", "default")
+        added = results["30min"]["default, VAD auto"][3]
         lines.append(f"30 min: VAD saves {100 * saving:.0f} % (target >= 25) {'met' if saving >= 0.25 else 'MISSED'}; "
                      f"words in non-speech {added} (VAD off: {results['30min']['default, VAD off'][3]}) "
                      f"{'met' if added == 0 else 'MISSED'}")  # fmt: skip

@@ -8,6 +8,7 @@ crashes, every word keeps the engine's times, marked so, and the notice says why
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,9 +18,13 @@ from pydantic import ValidationError
 
 from metavis_gui.align.acoustic_models import acoustic_model_for, language_label
 from metavis_gui.align.alignment_result import AlignmentResult
+from metavis_gui.align.alignment_windows import ALIGNMENT_WINDOW_SECONDS, alignment_windows
+from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.contract.word_timing import TimingSummary, WordTimingSource
 from metavis_gui.engines.runner_protocol import reported_error
 from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
+from metavis_gui.media.split_points import SAMPLE_RATE
+from metavis_gui.media.wav_parts import wav_frame_count, write_wav_part
 from metavis_gui.timeline.transcript import Transcript
 
 # The frozen app has no `python -m`: its headless executable runs the aligner under this hidden command.
@@ -57,11 +62,47 @@ async def align_transcript(
     on_fraction: Callable[[float], None] = lambda fraction: None,
     on_started: Callable[[int], None] | None = None,
 ) -> AlignedTranscript:
-    """The transcript with times from the audio where the aligner could place its words."""
+    """The transcript with times from the audio where the aligner could place its words.
+
+    Long audio is aligned a window of ALIGNMENT_WINDOW_SECONDS at a time, each cut between two words, so the
+    aligner's child holds only that much audio (3 hours whole would be 345 MB of samples).
+    """
     model = acoustic_model_for(language)
     if model is None:
         notice = f"No acoustic model for {language_label(language)}: every word keeps the engine's times."
         return _engine_timed(transcript, notice)
+    windows = alignment_windows(transcript.words, wav_frame_count(audio_path), ALIGNMENT_WINDOW_SECONDS)
+    if len(windows) == 1:
+        return await _align_window(transcript, audio_path, work_dir, model.language, on_fraction, on_started)
+    parts: list[AlignedTranscript] = []
+    for index, window in enumerate(windows):
+        if window.end_word == window.first_word:
+            continue
+        part_dir = work_dir / f"alignment-window-{index}"
+        part_dir.mkdir(exist_ok=True)
+        part_audio = part_dir / "audio.wav"
+        write_wav_part(audio_path, part_audio, window.first_sample, window.sample_count)
+        offset_ticks = window.first_sample * TICKS_PER_SECOND // SAMPLE_RATE
+        words = transcript.words[window.first_word : window.end_word]
+        local = transcript.model_copy(update={"words": tuple(word.shifted(-offset_ticks) for word in words)})
+
+        def window_fraction(fraction: float, index: int = index) -> None:
+            on_fraction((index + fraction) / len(windows))
+
+        aligned = await _align_window(local, part_audio, part_dir, model.language, window_fraction, on_started)
+        parts.append(AlignedTranscript(aligned.transcript.shifted(offset_ticks), aligned.timing))
+        shutil.rmtree(part_dir, ignore_errors=True)
+    return _joined_windows(transcript, parts)
+
+
+async def _align_window(
+    transcript: Transcript,
+    audio_path: Path,
+    work_dir: Path,
+    language: str,
+    on_fraction: Callable[[float], None],
+    on_started: Callable[[int], None] | None,
+) -> AlignedTranscript:
     words_path, result_path = work_dir / "alignment-words.json", work_dir / "alignment-result.json"
     words_path.write_text(
         json.dumps({"words": [word.model_dump(mode="json") for word in transcript.words]}), encoding="utf-8"
@@ -73,7 +114,7 @@ async def align_transcript(
         "--audio", str(audio_path),
         "--words", str(words_path),
         "--out", str(result_path),
-        "--language", model.language,
+        "--language", language,
     ]  # fmt: skip
 
     def on_stderr_line(line: str) -> None:
@@ -102,6 +143,19 @@ async def align_transcript(
         return _engine_timed(transcript, f"The aligner's output was unreadable ({error}); the engine's times are kept.")
     on_fraction(1.0)
     return _merged(transcript, aligned)
+
+
+def _joined_windows(transcript: Transcript, parts: list[AlignedTranscript]) -> AlignedTranscript:
+    words = tuple(word for part in parts for word in part.transcript.words)
+    labelled = next((part.timing for part in parts if part.timing.aligner), parts[0].timing)
+    notices = list(dict.fromkeys(part.timing.notice for part in parts if part.timing.notice))
+    timing = TimingSummary.of_sources(
+        (word.timing_source for word in words),
+        labelled.aligner,
+        labelled.acoustic_model,
+        " ".join(notices) or None,
+    )
+    return AlignedTranscript(transcript.model_copy(update={"words": words}), timing)
 
 
 def _merged(transcript: Transcript, aligned: AlignmentResult) -> AlignedTranscript:

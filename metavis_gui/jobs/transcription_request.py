@@ -24,7 +24,11 @@ class AlignMode(str, Enum):
 
 
 class VadMode(str, Enum):
-    """Whether the engine skips what Silero VAD calls non-speech: auto does for media over a minute."""
+    """Whether the engine skips what Silero VAD calls non-speech: auto does for media over a minute.
+
+    Off by default, as measured (bench/README.md, speed targets): whisper.cpp's VAD cost time and lost more
+    speech than the words it kept out of music and noise.
+    """
 
     AUTO = "auto"
     ON = "on"
@@ -47,7 +51,7 @@ class TranscriptionRequest(BaseModel):
     write_adjacent_captions: bool = False
     engine: EngineIdFromName = DEFAULT_ENGINE  # an engine id or alias
     align: AlignMode = AlignMode.AUTO
-    vad: VadMode = VadMode.AUTO
+    vad: VadMode = VadMode.OFF
     # Engine processes side by side on parts of the audio; None: as the engine table and the machine suggest.
     engine_processes: int | None = Field(default=None, ge=1)
     model: str | None = None  # a model name or a path; None: WHISPERCPP_MODEL, then the default

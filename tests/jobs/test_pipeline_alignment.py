@@ -106,3 +106,30 @@ def test_progress_runs_through_aligning_and_never_goes_back(tmp_path: Path) -> N
     assert JobStage.ALIGNING in stages
     assert fractions == sorted(fractions), "the progress bar must never move back"
     assert json.loads((tmp_path / "out" / "transcript.summary.v1.json").read_text())["timing"]["aligned"] > 0
+
+
+def test_long_audio_is_aligned_a_window_at_a_time_with_the_times_of_one_pass(
+    long_speech_wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aligner's child holds one window of audio; cutting between words must not move the words."""
+    common = ["--input", str(long_speech_wav), "--quiet", "--write-adjacent-captions", "false"]
+    assert cli.main(["transcript", "generate", *common, "--out", str(tmp_path / "whole")]) == 0
+    started: list[int] = []
+    monkeypatch.setattr(alignment_stage, "ALIGNMENT_WINDOW_SECONDS", 20.0)
+    real_run = alignment_stage.run_child_process
+
+    async def counting_run(*arguments, **options):  # type: ignore[no-untyped-def]
+        started.append(1)
+        return await real_run(*arguments, **options)
+
+    monkeypatch.setattr(alignment_stage, "run_child_process", counting_run)
+    assert cli.main(["transcript", "generate", *common, "--out", str(tmp_path / "windows")]) == 0
+    assert len(started) >= 3, "a 66 s clip in 20 s windows takes three aligner runs or more"
+    whole, windows = read_valid_words(tmp_path / "whole"), read_valid_words(tmp_path / "windows")
+    assert [word.word for word in windows] == [word.word for word in whole]
+    summary = read_summary_json(tmp_path / "windows")
+    assert summary["timing"]["aligned"] >= 0.95 * len(windows)
+    differences = sorted(
+        abs(a.source_time_ticks - b.source_time_ticks) / 60000 for a, b in zip(whole, windows, strict=True)
+    )
+    assert differences[len(differences) // 2] < 0.02 and differences[int(0.9 * len(differences))] < 0.1
