@@ -125,7 +125,7 @@ async def _run_parts(
             ]
     except BaseExceptionGroup as failures:
         raise failures.exceptions[0] from None
-    return _joined([task.result() for task in tasks], parts)
+    return _joined([task.result() for task in tasks], parts, ends)
 
 
 def _cut_into_parts(audio_path: Path, work_dir: Path, parts: int) -> list[AudioPart]:
@@ -142,11 +142,14 @@ def _cut_into_parts(audio_path: Path, work_dir: Path, parts: int) -> list[AudioP
     return cut
 
 
-def _joined(transcripts: list[Transcript], parts: list[AudioPart]) -> Transcript:
+def _joined(transcripts: list[Transcript], parts: list[AudioPart], ends: list[int]) -> Transcript:
+    """The parts' words in order, in the audio's time; an engine pads a part's last window, so each part's
+    words are clipped to the part first and never reach into the next."""
     words = []
     next_segment = 0
-    for transcript, part in zip(transcripts, parts):
-        shifted = transcript.shifted(ticks_from_seconds(part.offset_seconds))
+    for transcript, part, end in zip(transcripts, parts, ends, strict=True):
+        inside = transcript.clipped_to(ticks_from_seconds((end - part.first_sample) / SAMPLE_RATE))
+        shifted = inside.shifted(ticks_from_seconds(part.offset_seconds))
         words += [
             word.model_copy(update={"segment_index": word.segment_index + next_segment}) for word in shifted.words
         ]

@@ -127,9 +127,18 @@ def test_long_audio_is_aligned_a_window_at_a_time_with_the_times_of_one_pass(
     assert len(started) >= 3, "a 66 s clip in 20 s windows takes three aligner runs or more"
     whole, windows = read_valid_words(tmp_path / "whole"), read_valid_words(tmp_path / "windows")
     assert [word.word for word in windows] == [word.word for word in whole]
-    summary = read_summary_json(tmp_path / "windows")
-    assert summary["timing"]["aligned"] >= 0.95 * len(windows)
-    differences = sorted(
-        abs(a.source_time_ticks - b.source_time_ticks) / 60000 for a, b in zip(whole, windows, strict=True)
-    )
+    timing_whole = read_summary_json(tmp_path / "whole")["timing"]
+    timing_windows = read_summary_json(tmp_path / "windows")["timing"]
+    assert timing_windows["aligned"] >= timing_whole["aligned"] - 3
+    assert timing_windows["aligned"] >= 0.75 * len(windows)
+    # Where both runs timed a word from the audio, the windows moved it by no more than the aligner's own error.
+    both_aligned = [
+        abs(a.source_time_ticks - b.source_time_ticks) / 60000
+        for a, b, source_a, source_b in zip(
+            whole, windows, timing_whole["wordSources"], timing_windows["wordSources"], strict=True
+        )
+        if source_a == source_b == "a"
+    ]
+    differences = sorted(both_aligned)
+    assert len(differences) >= 0.7 * len(windows)
     assert differences[len(differences) // 2] < 0.02 and differences[int(0.9 * len(differences))] < 0.1
