@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,12 @@ JFK_REFERENCE = (
     "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 )
 os.environ.setdefault("METAVIS_MODELS_DIR", str(REPO_ROOT / ".cache" / "models"))
+# Queue, view state and caches of the tests never land in the user's own folders (a test that wants its
+# own sets these again with monkeypatch).
+_TEST_USER_FOLDERS = Path(tempfile.mkdtemp(prefix="metavis-test-user-"))
+os.environ.setdefault("METAVIS_DATA_DIR", str(_TEST_USER_FOLDERS / "data"))
+os.environ.setdefault("METAVIS_CACHE_DIR", str(_TEST_USER_FOLDERS / "cache"))
+atexit.register(shutil.rmtree, _TEST_USER_FOLDERS, True)
 
 # Fixtures shared by the window tests (the qasync loop, main windows; timeline windows on the engine's
 # transcript): plugins reach every test module without an import that linters read as unused.

@@ -18,14 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metavis_gui.app_paths import user_data_dir
-from metavis_gui.contract import ContractError, WordRecord, serialize_word_records, write_bytes_atomic
+from metavis_gui.contract import (
+    ContractError,
+    WordRecord,
+    read_words_jsonl,
+    serialize_word_records,
+    write_bytes_atomic,
+)
 from metavis_gui.contract.bounded_reading import (
     MAX_WORDS_FILE_BYTES,
     decode_contract_text,
     loads_bounded,
     read_contract_bytes,
 )
-from metavis_gui.timeline.edit_journal import replay_journal
+from metavis_gui.timeline.edit_journal import BaseKind, replay_journal
 
 RECOVERY_FORMAT = "metavis.timeline.recovery.v1"
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -100,13 +106,24 @@ def pending_recoveries() -> list[Recovery]:
         if recovery is not None:
             by_words_path[recovery.words_path] = recovery
     for path in folder.glob(f"*{JOURNAL_SUFFIX}"):
-        journal = replay_journal(path)
+        journal = replay_journal(path, _journal_base_words)
         if journal is not None and journal.edit_count:
             by_words_path[journal.words_path] = Recovery(
                 path=journal.path, words_path=journal.words_path, media_path=journal.media_path,
                 saved_at=journal.saved_at, records=journal.records,
             )  # fmt: skip
     return sorted(by_words_path.values(), key=lambda item: item.saved_at, reverse=True)
+
+
+def _journal_base_words(kind: BaseKind, path: Path) -> list[WordRecord] | None:
+    """The words of the file a journal starts from: the saved words file or the recovery file."""
+    if kind == "recovery":
+        recovery = read_recovery(path)
+        return None if recovery is None else recovery.records
+    try:
+        return list(read_words_jsonl(path).records)
+    except (ContractError, OSError):
+        return None
 
 
 def remove_recovery(words_path: Path) -> None:

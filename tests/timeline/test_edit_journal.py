@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,39 @@ def test_any_sequence_of_states_replays_to_the_last(tmp_path_factory: pytest.Tem
     replayed = replay_journal(journal.path)
     if journal.path.exists():
         assert replayed is not None and replayed.records == words(*edits[-1], start=6000 * len(edits[-1]) % 7)
+
+
+def test_a_journal_names_the_saved_file_it_starts_from_instead_of_copying_30000_words(
+    user_data: Path, tmp_path: Path
+) -> None:
+    from metavis_gui.contract import write_words_jsonl
+    from metavis_gui.timeline.edit_journal import JournalBase
+
+    words_file = tmp_path / "t" / "transcript.words.v1.jsonl"
+    words_file.parent.mkdir()
+    base = words("ask", "not", "what")
+    write_words_jsonl(words_file, base)
+    journal = EditJournal(journal_path_for(words_file), words_file, None)
+    journal.start_from(base, JournalBase.of("words", words_file))
+    journal.record(words("Ask", "not", "what"))
+    header = json.loads(journal.path.read_text(encoding="utf-8").splitlines()[0])
+    assert "words" not in header and header["base"]["kind"] == "words"
+    assert replay_journal(journal.path) is None, "a named base needs a reader"
+    (recovered,) = pending_recoveries()
+    assert recovered.records == words("Ask", "not", "what") and recovered.words_path == words_file.resolve()
+
+    write_words_jsonl(words_file, words("something", "else", "entirely", "now"))  # saved elsewhere since
+    assert pending_recoveries() == [], "a base that changed is not replayed onto"
+
+
+def test_after_an_autosave_the_journal_starts_from_the_recovery_file(user_data: Path, tmp_path: Path) -> None:
+    from metavis_gui.timeline.edit_journal import JournalBase
+
+    words_file = tmp_path / "t" / "transcript.words.v1.jsonl"
+    autosaved = words("Ask", "not")
+    recovery = write_recovery(words_file, None, autosaved)
+    journal = EditJournal(journal_path_for(words_file), words_file, None)
+    journal.clear(autosaved, JournalBase.of("recovery", recovery))
+    journal.record(words("Ask", "not", "what"))
+    (recovered,) = pending_recoveries()
+    assert recovered.path == journal.path and recovered.records == words("Ask", "not", "what")

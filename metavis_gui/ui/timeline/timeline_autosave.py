@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from metavis_gui.contract import ContractError
 from metavis_gui.timeline.autosave_store import journal_path_for, remove_recovery, write_recovery
-from metavis_gui.timeline.edit_journal import EditJournal
+from metavis_gui.timeline.edit_journal import EditJournal, JournalBase
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 
 PERIOD_MS = 30_000
@@ -47,7 +47,7 @@ class TimelineAutosave(QObject):
         self._period.start()
         self.journal = EditJournal(journal_path_for(document.opened.words_path), document.opened.words_path,
                                    media_path)  # fmt: skip
-        self.journal.start_from(document.records())
+        self.journal.start_from(document.records(), self._words_file_base())
         document.transcript_changed.connect(self._on_changed)
         document.modified_changed.connect(self._on_modified_changed)
         # Every push (merged bursts too), undo and redo; drag previews never reach the stack.
@@ -67,7 +67,7 @@ class TimelineAutosave(QObject):
         except (OSError, ContractError) as error:
             self.recovery_failed.emit(f"Could not write the recovery file: {error}")
             return
-        self.journal.clear(records)  # the recovery file now holds every journaled edit
+        self.journal.clear(records, JournalBase.of("recovery", path))  # it now holds every journaled edit
         self._unsaved_changes = False
         self.recovery_written.emit(path)
 
@@ -75,8 +75,14 @@ class TimelineAutosave(QObject):
         """The edits are saved or deliberately dropped: nothing to recover."""
         self._after_edit.stop()
         self._unsaved_changes = False
-        self.journal.clear(self.document.records())
+        self.journal.clear(self.document.records(), self._words_file_base())
         remove_recovery(self.document.opened.words_path)
+
+    def _words_file_base(self) -> JournalBase | None:
+        """The saved words file, when it holds exactly the document's words (nothing unsaved)."""
+        if self.document.is_modified:
+            return None
+        return JournalBase.of("words", self.document.opened.words_path)
 
     def stop(self) -> None:
         self._after_edit.stop()
