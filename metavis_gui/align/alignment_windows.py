@@ -11,10 +11,10 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from metavis_gui.align.alignment_chunks import SAMPLE_RATE
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.timeline.transcript import TranscriptWord
 
-SAMPLE_RATE = 16000
 ALIGNMENT_WINDOW_SECONDS = 20 * 60.0
 _CUT_SEARCH_SECONDS = 120.0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from metavis_gui.cli.generate_arguments import ArgumentsRefused
 from metavis_gui.cli.json_events import WarningCode, WarningEvent
-from metavis_gui.jobs.preflight import usable_cpu_count
+from metavis_gui.jobs.transcription_request import usable_cpu_count
 
 
 def bounded_threads(requested: int | None, cpus: int | None = None) -> tuple[int | None, WarningEvent | None]:

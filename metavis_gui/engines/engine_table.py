@@ -53,7 +53,7 @@ class EngineSpec:
     display_name: str
     gives_word_times: bool
     # Can transcribe only the speech Silero VAD finds (TranscriptionSettings.vad_model_path).
-    skips_silence: bool
+    skips_silence: bool = False
     # Long audio goes faster as parts in single-threaded processes side by side than in one multi-threaded one.
     runs_in_parts: bool = False
     # Raises EngineNotFound saying how to install what is missing.
@@ -114,7 +114,6 @@ _ROWS = (
         identity=engine_identity(EngineId.OPENAI_WHISPER),
         display_name="openai-whisper",
         gives_word_times=True,
-        skips_silence=False,
         create_adapter=_create_openai_whisper_adapter,
         check_availability=python_engine_check(_create_openai_whisper_adapter, "torch", "PyTorch"),
         resolve_model=resolve_openai_whisper_model,
@@ -136,7 +135,6 @@ _ROWS = (
         identity=engine_identity(EngineId.WHISPERKIT),
         display_name="WhisperKit",
         gives_word_times=True,
-        skips_silence=False,
         create_adapter=_create_whisperkit_adapter,
         check_availability=check_whisperkit,
         resolve_model=resolve_whisperkit_model,

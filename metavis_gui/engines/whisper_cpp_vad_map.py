@@ -14,6 +14,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 # The overlap the adapter passes explicitly, so the table below matches what whisper.cpp joined.
 VAD_SAMPLES_OVERLAP_SECONDS = 0.1
@@ -31,10 +32,14 @@ class VadTimeMap:
 
     points: tuple[tuple[int, int], ...]
 
+    @cached_property
+    def _joined_times(self) -> tuple[int, ...]:
+        return tuple(point[0] for point in self.points)
+
     def source_centiseconds(self, joined: int) -> int:
         if not self.points:
             return joined
-        joined_times = [point[0] for point in self.points]
+        joined_times = self._joined_times
         if joined <= joined_times[0]:
             return self.points[0][1]
         if joined >= joined_times[-1]:

@@ -18,13 +18,13 @@ from pydantic import ValidationError
 
 from metavis_gui.align.acoustic_models import acoustic_model_for, language_label
 from metavis_gui.align.alignment_result import AlignmentResult
-from metavis_gui.align.alignment_windows import ALIGNMENT_WINDOW_SECONDS, alignment_windows
+from metavis_gui.align.alignment_windows import ALIGNMENT_WINDOW_SECONDS, SAMPLE_RATE, alignment_windows
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.contract.word_timing import TimingSummary, WordTimingSource
 from metavis_gui.engines.runner_protocol import reported_error
 from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
-from metavis_gui.media.split_points import SAMPLE_RATE
-from metavis_gui.media.wav_parts import wav_frame_count, write_wav_part
+from metavis_gui.media.wav_parts import write_wav_part
+from metavis_gui.media.wav_samples import WavSamples
 from metavis_gui.timeline.transcript import Transcript
 
 # The frozen app has no `python -m`: its headless executable runs the aligner under this hidden command.
@@ -71,7 +71,9 @@ async def align_transcript(
     if model is None:
         notice = f"No acoustic model for {language_label(language)}: every word keeps the engine's times."
         return _engine_timed(transcript, notice)
-    windows = alignment_windows(transcript.words, wav_frame_count(audio_path), ALIGNMENT_WINDOW_SECONDS)
+    with WavSamples(audio_path) as samples:
+        total_samples = len(samples)
+    windows = alignment_windows(transcript.words, total_samples, ALIGNMENT_WINDOW_SECONDS)
     if len(windows) == 1:
         return await _align_window(transcript, audio_path, work_dir, model.language, on_fraction, on_started)
     parts: list[AlignedTranscript] = []

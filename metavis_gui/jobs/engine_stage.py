@@ -9,7 +9,6 @@ of the parts', so it only grows.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +21,10 @@ from metavis_gui.engines.engine_table import engine_spec
 from metavis_gui.engines.errors import EngineCrashed, EngineNotFound, EngineTimedOut, stderr_tail
 from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
 from metavis_gui.jobs.silence_skipping import vad_model_for_run
-from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest
+from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest, usable_cpu_count
 from metavis_gui.media.split_points import MIN_ASKED_PART_SECONDS, SAMPLE_RATE, part_count, split_points
-from metavis_gui.media.wav_parts import read_wav_window, wav_frame_count, write_wav_part
+from metavis_gui.media.wav_parts import write_wav_part
+from metavis_gui.media.wav_samples import WavSamples
 from metavis_gui.timeline.transcript import Transcript
 
 # Every part's process holds its own copy of the model: stay within this much for all of them.
@@ -54,7 +54,7 @@ def planned_part_count(request: TranscriptionRequest, model_path: Path, audio_se
         return part_count(audio_seconds, request.engine_processes, MIN_ASKED_PART_SECONDS)
     if not engine_spec(request.engine).runs_in_parts:
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = usable_cpu_count()
     model_bytes = model_path.stat().st_size if model_path.is_file() else PARTS_MODEL_MEMORY_BYTES
     by_memory = max(1, PARTS_MODEL_MEMORY_BYTES // max(1, model_bytes))
     return part_count(audio_seconds, min(request.threads, cores, by_memory, MAX_PARTS))
@@ -131,8 +131,9 @@ async def _run_parts(
 def _cut_into_parts(audio_path: Path, work_dir: Path, parts: int) -> list[AudioPart]:
     if parts == 1:
         return [AudioPart(audio_path, 0)]
-    total = wav_frame_count(audio_path)
-    starts = [0, *split_points(total, parts, lambda first, count: read_wav_window(audio_path, first, count))]
+    with WavSamples(audio_path) as samples:
+        total = len(samples)
+        starts = [0, *split_points(total, parts, lambda first, count: samples[first : first + count])]
     cut: list[AudioPart] = []
     for index, first in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else total

@@ -90,13 +90,6 @@ def _megabytes(count: int) -> str:
     return f"{count / 1e6:.1f} MB"
 
 
-def usable_cpu_count() -> int:
-    """The CPUs this process may run on (its affinity, as a container or taskset sets it), at least 1."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 def chosen_audio_stream(media: MediaInfo, number: int | None, warn: Callable[[JobWarning], None]) -> AudioStream:
     """The stream to transcribe; with several, the run says which, and how to pick another."""
     stream = choose_audio_stream(media, number)

@@ -101,7 +101,8 @@ async def _run(request: TranscriptionRequest, listener: JobListener) -> Transcri
     remove_stale_work_dirs()
     adapter = create_engine_adapter(request.engine)
     model_path = resolve_model_path(request.engine, request.model)
-    check_model_language(adapter.model_id(model_path), model_path, request.language)
+    model_id = adapter.model_id(model_path)  # read once: for a ggml file it is its header
+    check_model_language(model_id, model_path, request.language)
     media = await _probe(request.input_path, listener)
     stream = chosen_audio_stream(media, request.audio_stream, listener.warned)
     if request.start_seconds >= media.duration_seconds:
@@ -120,18 +121,19 @@ async def _run(request: TranscriptionRequest, listener: JobListener) -> Transcri
         audio_path = work_dir / "audio-16k-mono.wav"
         await _decode(request, media, audio_path, listener, stream.number)
         samples = scan_decoded_audio(request.input_path, audio_path)
-        warn_if_truncated(media, expected_seconds, decoded_duration_seconds(samples), listener.warned)
+        decoded_seconds = decoded_duration_seconds(samples)
+        warn_if_truncated(media, expected_seconds, decoded_seconds, listener.warned)
         timing: TimingSummary | None = None
-        too_short = too_short_notice(request.input_path, decoded_duration_seconds(samples))
+        too_short = too_short_notice(request.input_path, decoded_seconds)
         if too_short is not None:
             transcript, notice = Transcript(), too_short
         elif is_silent(samples):
             transcript, notice = Transcript(), f"No speech found in {request.input_path.name}: its audio is silent."
         else:
-            spoken_language = request.language or _language_of_model(adapter, model_path)
+            spoken_language = request.language or _language_of_model(model_id)
             aligning = alignment_will_run(request.align is AlignMode.AUTO, spoken_language)
             transcript = await transcribe_audio(
-                request, adapter, model_path, audio_path, decoded_duration_seconds(samples), work_dir, listener,
+                request, adapter, model_path, audio_path, decoded_seconds, work_dir, listener,
                 engine_word_times=not aligning,
             )  # fmt: skip
             notice = None if transcript.words else f"No speech found in {request.input_path.name}."
@@ -140,12 +142,12 @@ async def _run(request: TranscriptionRequest, listener: JobListener) -> Transcri
                 transcript, timing = aligned.transcript, aligned.timing
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
-    return _write_outputs(request, media, adapter, model_path, transcript, timing, notice, listener)
+    return _write_outputs(request, media, adapter, model_id, transcript, timing, notice, listener)
 
 
-def _language_of_model(adapter: EngineAdapter, model_path: Path) -> str | None:
+def _language_of_model(model_id: str) -> str | None:
     """English-only models (tiny.en, ...) speak English; a multilingual one says only after decoding."""
-    return "en" if adapter.model_id(model_path).endswith(".en") else None
+    return "en" if model_id.endswith(".en") else None
 
 
 async def _align(
@@ -184,7 +186,7 @@ def _write_outputs(
     request: TranscriptionRequest,
     media: MediaInfo,
     adapter: EngineAdapter,
-    model_path: Path,
+    model_id: str,
     transcript: Transcript,
     timing: TimingSummary | None,
     notice: str | None,
@@ -217,7 +219,7 @@ def _write_outputs(
             input=file_name_text(request.input_path.name),
             duration_seconds=media.duration_seconds,
             language=language,
-            tool=ToolInfo(name=adapter.name, version=adapter.version, model=adapter.model_id(model_path)),
+            tool=ToolInfo(name=adapter.name, version=adapter.version, model=model_id),
             word_count=len(records),
             timing=timing,
         )

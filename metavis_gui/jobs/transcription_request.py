@@ -35,9 +35,15 @@ class VadMode(str, Enum):
     OFF = "off"
 
 
+def usable_cpu_count() -> int:
+    """The CPUs this process may run on (its affinity, as a container or taskset sets it), at least 1."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
 def default_thread_count() -> int:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(8, usable or 1))
+    return min(8, usable_cpu_count())
 
 
 class TranscriptionRequest(BaseModel):

@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from metavis_gui.media.decode import ENGINE_SAMPLE_RATE
+
+SAMPLE_RATE = ENGINE_SAMPLE_RATE
 # Each part must stay long enough that its model load and first window are a small share of its cost.
 MIN_PART_SECONDS = 60.0
 # When the user asks for a number of processes: parts still long enough to hold whole sentences.
@@ -20,7 +22,7 @@ SEARCH_SECONDS = 10.0
 _QUIET_WINDOW_SECONDS = 0.3
 _FRAME_SECONDS = 0.01
 
-ReadSamples = Callable[[int, int], np.ndarray]  # (first sample, sample count) -> float samples
+ReadSamples = Callable[[int, int], np.ndarray]  # (first sample, sample count) -> samples, int16 or float
 
 
 def part_count(audio_seconds: float, wanted_parts: int, min_part_seconds: float = MIN_PART_SECONDS) -> int:

@@ -1,28 +1,11 @@
-"""Windows and parts of the decoded 16-bit PCM WAV, read and copied in bounded blocks."""
+"""A part of the decoded 16-bit PCM WAV as a WAV of its own, copied in bounded blocks."""
 
 from __future__ import annotations
 
 import wave
 from pathlib import Path
 
-import numpy as np
-
 _COPY_BLOCK_FRAMES = 1 << 20
-
-
-def wav_frame_count(path: Path) -> int:
-    with wave.open(str(path), "rb") as reader:
-        return reader.getnframes()
-
-
-def read_wav_window(path: Path, first: int, count: int) -> np.ndarray:
-    """count samples of channel one from sample first, as floats in [-1, 1]."""
-    with wave.open(str(path), "rb") as reader:
-        reader.setpos(min(first, reader.getnframes()))
-        raw = reader.readframes(count)
-        channels = reader.getnchannels()
-    samples = np.frombuffer(raw, dtype="<i2")
-    return samples[::channels].astype(np.float32) / 32768.0
 
 
 def write_wav_part(source: Path, target: Path, first: int, count: int) -> None:

@@ -16,7 +16,8 @@ import pytest
 
 from metavis_gui import cli
 from metavis_gui.jobs import preflight
-from metavis_gui.jobs.preflight import NotEnoughRoom, check_room, usable_cpu_count
+from metavis_gui.jobs.preflight import NotEnoughRoom, check_room
+from metavis_gui.jobs.transcription_request import usable_cpu_count
 from tests.cli.console_script import GENERATE, QUICK, events_of, jfk_copy, run_command, silence
 from tests.conftest import JFK_WAV, run_ffmpeg
 from tests.support.transcript_checks import read_valid_words

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from metavis_gui.jobs import engine_stage
 from metavis_gui.jobs.engine_stage import planned_part_count
 from metavis_gui.jobs.silence_skipping import AUTO_VAD_MIN_SECONDS, vad_model_for_run
 from metavis_gui.jobs.transcription_request import TranscriptionRequest, VadMode
@@ -25,7 +25,7 @@ def _request(tmp_path: Path, **changes: object) -> TranscriptionRequest:
 
 @pytest.fixture
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_stage.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
 
 
 @pytest.mark.usefixtures("two_cores")
