@@ -149,15 +149,20 @@ async def _align_window(
 
 def _joined_windows(transcript: Transcript, parts: list[AlignedTranscript]) -> AlignedTranscript:
     words = tuple(word for part in parts for word in part.transcript.words)
-    labelled = next((part.timing for part in parts if part.timing.aligner), parts[0].timing)
-    notices = list(dict.fromkeys(part.timing.notice for part in parts if part.timing.notice))
-    timing = TimingSummary.of_sources(
-        (word.timing_source for word in words),
-        labelled.aligner,
-        labelled.acoustic_model,
+    joined = transcript.model_copy(update={"words": words})
+    return AlignedTranscript(joined, joined_timing(joined, [part.timing for part in parts]))
+
+
+def joined_timing(transcript: Transcript, part_timings: Sequence[TimingSummary]) -> TimingSummary:
+    """One timing summary for words aligned a part at a time: their sources, the aligner, every notice once."""
+    labelled = next((timing for timing in part_timings if timing.aligner), None)
+    notices = list(dict.fromkeys(timing.notice for timing in part_timings if timing.notice))
+    return TimingSummary.of_sources(
+        (word.timing_source for word in transcript.words),
+        labelled.aligner if labelled else None,
+        labelled.acoustic_model if labelled else None,
         " ".join(notices) or None,
     )
-    return AlignedTranscript(transcript.model_copy(update={"words": words}), timing)
 
 
 def _merged(transcript: Transcript, aligned: AlignmentResult) -> AlignedTranscript:

@@ -4,12 +4,16 @@ whisper.cpp's decoder gains little from a second thread (bench/README.md, "Parts
 audio is cut at quiet moments into parts, each transcribed by its own single-threaded engine process at
 the same time; their words are moved back to the audio's time and joined in order. Progress is the mean
 of the parts', so it only grows.
+
+A follow-up (the aligner) runs on each part's words as soon as that part's engine is done, beside the
+parts still transcribing: the core a short part frees is not left idle, and the follow-up's own start-up
+is paid while the engines run. Its progress is shown once every engine is done.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -48,6 +52,16 @@ class AudioPart:
         return self.first_sample / SAMPLE_RATE
 
 
+# (a part's words in the part's time, the part's audio, a work folder, on_fraction) -> its words, same time.
+PartFollowUpRun = Callable[[Transcript, Path, Path, Callable[[float], None]], Awaitable[Transcript]]
+
+
+@dataclass(frozen=True)
+class PartFollowUp:
+    stage: JobStage  # the stage its progress is shown as
+    run: PartFollowUpRun
+
+
 def planned_part_count(request: TranscriptionRequest, model_path: Path, audio_seconds: float) -> int:
     """How many engine processes share this run: one unless the engine runs in parts and the audio is long."""
     if request.engine_processes is not None:
@@ -69,7 +83,9 @@ async def transcribe_audio(
     work_dir: Path,
     listener: EngineStageListener,
     engine_word_times: bool,
+    follow_up: PartFollowUp | None = None,
 ) -> Transcript:
+    """The engine's words over the whole audio, each part's already through `follow_up` when one is given."""
     settings = TranscriptionSettings(
         audio_path=audio_path,
         model_path=model_path,
@@ -80,16 +96,13 @@ async def transcribe_audio(
         coreml_compute_units=request.coreml_compute_units,
     )
     parts = _cut_into_parts(audio_path, work_dir, planned_part_count(request, model_path, audio_seconds))
-    progress = _PartsProgress(len(parts), listener.progressed)
+    progress = _PartsProgress(len(parts), listener.progressed, follow_up.stage if follow_up else None)
     listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=0.0))
     if len(parts) == 1:
-        transcript = await _run_part(
-            request, adapter, settings, parts[0], work_dir, audio_seconds, 0, progress, listener
+        return await _run_part_and_follow_up(
+            request, adapter, settings, parts[0], work_dir, audio_seconds, 0, progress, listener, follow_up
         )
-    else:
-        transcript = await _run_parts(request, adapter, settings, parts, work_dir, audio_seconds, progress, listener)
-    listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=1.0))
-    return transcript
+    return await _run_parts(request, adapter, settings, parts, work_dir, audio_seconds, progress, listener, follow_up)
 
 
 async def _run_parts(
@@ -101,6 +114,7 @@ async def _run_parts(
     audio_seconds: float,
     progress: _PartsProgress,
     listener: EngineStageListener,
+    follow_up: PartFollowUp | None,
 ) -> Transcript:
     """All parts at once, the threads shared out; the first failure cancels (and so kills) the others."""
     threads = max(1, request.threads // len(parts))
@@ -109,7 +123,7 @@ async def _run_parts(
         async with asyncio.TaskGroup() as group:
             tasks = [
                 group.create_task(
-                    _run_part(
+                    _run_part_and_follow_up(
                         request,
                         adapter,
                         settings.model_copy(update={"audio_path": part.path, "threads": threads}),
@@ -119,6 +133,7 @@ async def _run_parts(
                         index,
                         progress,
                         listener,
+                        follow_up,
                     )
                 )
                 for index, (part, end) in enumerate(zip(parts, ends))
@@ -159,20 +174,62 @@ def _joined(transcripts: list[Transcript], parts: list[AudioPart], ends: list[in
     return Transcript(words=tuple(words), language=language)
 
 
-class _PartsProgress:
-    """The mean of each part's furthest fraction: engines report per 30 s window, segments fill in between."""
+async def _run_part_and_follow_up(
+    request: TranscriptionRequest,
+    adapter: EngineAdapter,
+    settings: TranscriptionSettings,
+    part: AudioPart,
+    work_dir: Path,
+    part_seconds: float,
+    index: int,
+    progress: _PartsProgress,
+    listener: EngineStageListener,
+    follow_up: PartFollowUp | None,
+) -> Transcript:
+    transcript = await _run_part(request, adapter, settings, part, work_dir, part_seconds, index, progress, listener)
+    progress.engine_done(index)
+    if follow_up is None or not transcript.words:
+        progress.follow_up_report(index, 1.0)
+        return transcript
+    return await follow_up.run(
+        transcript, part.path, work_dir, lambda fraction: progress.follow_up_report(index, fraction)
+    )
 
-    def __init__(self, parts: int, progressed: Callable[[JobProgress], None]) -> None:
-        self._fractions = [0.0] * parts
+
+class _PartsProgress:
+    """The mean of each part's furthest fraction: engines report per 30 s window, segments fill in between.
+
+    The follow-up's progress is held back until every engine is done, so the bar never goes back a stage.
+    """
+
+    def __init__(self, parts: int, progressed: Callable[[JobProgress], None], follow_up_stage: JobStage | None) -> None:
+        self._engine = [0.0] * parts
+        self._follow_up = [0.0] * parts
+        self._engines_running = parts
         self._progressed = progressed
-        self._reported = 0.0
+        self._follow_up_stage = follow_up_stage
+        self._reported = {JobStage.TRANSCRIBING: 0.0}
 
     def report(self, part: int, fraction: float) -> None:
-        self._fractions[part] = max(self._fractions[part], min(1.0, fraction))
-        overall = sum(self._fractions) / len(self._fractions)
-        if overall > self._reported:
-            self._reported = overall
-            self._progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=overall))
+        self._engine[part] = max(self._engine[part], min(1.0, fraction))
+        self._emit(JobStage.TRANSCRIBING, self._engine)
+
+    def engine_done(self, part: int) -> None:
+        self.report(part, 1.0)
+        self._engines_running -= 1
+        if self._engines_running == 0 and self._follow_up_stage is not None:
+            self._emit(self._follow_up_stage, self._follow_up, force=True)
+
+    def follow_up_report(self, part: int, fraction: float) -> None:
+        self._follow_up[part] = max(self._follow_up[part], min(1.0, fraction))
+        if self._engines_running == 0 and self._follow_up_stage is not None:
+            self._emit(self._follow_up_stage, self._follow_up)
+
+    def _emit(self, stage: JobStage, fractions: list[float], force: bool = False) -> None:
+        overall = sum(fractions) / len(fractions)
+        if force or overall > self._reported.get(stage, -1.0):
+            self._reported[stage] = max(overall, self._reported.get(stage, 0.0))
+            self._progressed(JobProgress(stage=stage, stage_fraction=overall))
 
 
 async def _run_part(

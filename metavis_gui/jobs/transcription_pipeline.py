@@ -33,10 +33,10 @@ from metavis_gui.engines.engine_command import LiveSegment
 from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
 from metavis_gui.engines.errors import EngineError
 from metavis_gui.exports.run_exports import run_export_files
-from metavis_gui.jobs.alignment_stage import AlignedTranscript, align_transcript, alignment_will_run
+from metavis_gui.jobs.alignment_stage import align_transcript, alignment_will_run, joined_timing
 from metavis_gui.jobs.audio_decoding import decode_to_wav
 from metavis_gui.jobs.child_process import run_child_process
-from metavis_gui.jobs.engine_stage import transcribe_audio
+from metavis_gui.jobs.engine_stage import PartFollowUp, transcribe_audio
 from metavis_gui.jobs.preflight import (
     check_model_language,
     check_room,
@@ -132,14 +132,15 @@ async def _run(request: TranscriptionRequest, listener: JobListener) -> Transcri
         else:
             spoken_language = request.language or _language_of_model(model_id)
             aligning = alignment_will_run(request.align is AlignMode.AUTO, spoken_language)
+            part_timings: list[TimingSummary] = []
+            follow_up = _alignment_follow_up(spoken_language, part_timings, listener)
             transcript = await transcribe_audio(
                 request, adapter, model_path, audio_path, decoded_seconds, work_dir, listener,
-                engine_word_times=not aligning,
+                engine_word_times=not aligning, follow_up=follow_up if request.align is AlignMode.AUTO else None,
             )  # fmt: skip
             notice = None if transcript.words else f"No speech found in {request.input_path.name}."
-            if transcript.words and request.align is AlignMode.AUTO:
-                aligned = await _align(transcript, audio_path, work_dir, transcript.language or spoken_language, listener)
-                transcript, timing = aligned.transcript, aligned.timing
+            if part_timings:
+                timing = joined_timing(transcript, part_timings)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     return _write_outputs(request, media, adapter, model_id, transcript, timing, notice, listener)
@@ -150,15 +151,23 @@ def _language_of_model(model_id: str) -> str | None:
     return "en" if model_id.endswith(".en") else None
 
 
-async def _align(
-    transcript: Transcript, audio_path: Path, work_dir: Path, language: str | None, listener: JobListener
-) -> AlignedTranscript:
-    def on_fraction(fraction: float) -> None:
-        listener.progressed(JobProgress(stage=JobStage.ALIGNING, stage_fraction=fraction))
+def _alignment_follow_up(
+    spoken_language: str | None, part_timings: list[TimingSummary], listener: JobListener
+) -> PartFollowUp:
+    """The aligner on each engine part's words as soon as that part is transcribed; each part's timing
+    summary is kept in part_timings."""
 
-    return await align_transcript(
-        transcript, audio_path, work_dir, language, on_fraction=on_fraction, on_started=listener.process_started
-    )
+    async def align_part(
+        transcript: Transcript, audio_path: Path, work_dir: Path, on_fraction: Callable[[float], None]
+    ) -> Transcript:
+        language = transcript.language or spoken_language
+        aligned = await align_transcript(
+            transcript, audio_path, work_dir, language, on_fraction=on_fraction, on_started=listener.process_started
+        )
+        part_timings.append(aligned.timing)
+        return aligned.transcript
+
+    return PartFollowUp(stage=JobStage.ALIGNING, run=align_part)
 
 
 async def _probe(path: Path, listener: JobListener) -> MediaInfo:

@@ -142,3 +142,33 @@ def test_long_audio_is_aligned_a_window_at_a_time_with_the_times_of_one_pass(
     differences = sorted(both_aligned)
     assert len(differences) >= 0.7 * len(windows)
     assert differences[len(differences) // 2] < 0.02 and differences[int(0.9 * len(differences))] < 0.1
+
+
+def test_each_engine_part_is_aligned_on_its_own_audio_and_progress_never_goes_back(
+    long_speech_wav: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two engine processes, each part's words go to the aligner as soon as that part is done."""
+    aligned_audio: list[str] = []
+    real_run = alignment_stage.run_child_process
+
+    async def recording_run(program, arguments, **options):  # type: ignore[no-untyped-def]
+        aligned_audio.append(Path(arguments[arguments.index("--audio") + 1]).name)
+        return await real_run(program, arguments, **options)
+
+    monkeypatch.setattr(alignment_stage, "run_child_process", recording_run)
+    seen: list[tuple[JobStage, float]] = []
+    request = TranscriptionRequest(
+        input_path=long_speech_wav, output_dir=tmp_path / "out", engine_processes=2, write_adjacent_captions=False
+    )
+    listener = JobListener(progressed=lambda progress: seen.append((progress.stage, progress.fraction)))
+    run_on_qt_loop(run_transcription(request, listener))
+    assert sorted(aligned_audio) == ["audio-part-0.wav", "audio-part-1.wav"]
+    fractions = [fraction for _, fraction in seen]
+    assert fractions == sorted(fractions), "the progress bar must never move back"
+    stages = [stage for stage, _ in seen]
+    first_aligning = stages.index(JobStage.ALIGNING)
+    assert JobStage.TRANSCRIBING not in stages[first_aligning:], "aligning is shown once every engine is done"
+    words, summary = read_valid_words(tmp_path / "out"), read_summary_json(tmp_path / "out")
+    assert summary["timing"]["aligned"] >= 0.9 * len(words) > 100
+    starts = [word.source_time_ticks for word in words]
+    assert starts == sorted(starts) and starts[-1] / 60000 > 50
