@@ -25,7 +25,7 @@ from metavis_gui.jobs.transcription_request import (
 from metavis_gui.media.errors import MediaError
 from metavis_gui.media.probe import check_media_file
 
-CANCELLED_MESSAGE = "cancelled; the engine was stopped and nothing was written (earlier files in --out are unchanged)."
+CANCELLED_MESSAGE = "cancelled; the run was stopped and nothing was written (earlier files in --out are unchanged)."
 
 
 def run_generate(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:

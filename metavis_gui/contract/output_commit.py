@@ -6,10 +6,15 @@ media, maybe on another disk) beside its target. The current versions are kept a
 the disk has none). Only then are the new files renamed over the old ones, the output folder's first and the
 others last; a failure at any step renames the kept versions back. A journal in the staging folder says how
 far a commit got, so a commit whose process died is rolled back by the next run on that folder.
+
+A commit runs inside its run's task without awaiting, so a cancel (Ctrl-C, SIGTERM, the window's Stop) cannot
+reach it at an await: it looks for one between its steps itself, and until the swap starts it stops there,
+the old files untouched. A slow disk (a USB stick, a network share) can take seconds to write the set.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import json
@@ -81,10 +86,13 @@ def _commit(staging: Path, out_dir: Path, files: Mapping[str, bytes], elsewhere:
     try:
         _write_journal(staging, "staging", planned)
         for staged_file, data in zip(planned, contents, strict=True):
+            _stop_if_cancelled()
             _write_staged(staged_file, data)
         for folder in dict.fromkeys(staged_file.staged.parent for staged_file in planned):
+            _stop_if_cancelled()
             fsync_directory(folder, strict=True)
         kept = [_keep_current_version(staged_file) for staged_file in planned]
+        _stop_if_cancelled()  # the last moment to stop with nothing swapped; the swap itself is only renames
         _write_journal(staging, "swapping", kept)
         for staged_file in kept:
             os.replace(staged_file.staged, staged_file.target)
@@ -99,6 +107,16 @@ def _commit(staging: Path, out_dir: Path, files: Mapping[str, bytes], elsewhere:
         if undone:  # else the journal stays, so the next run on this folder can finish undoing it
             _discard(staging, planned)
     return [staged_file.target for staged_file in planned]
+
+
+def _stop_if_cancelled() -> None:
+    """Raise CancelledError when the task this commit runs in has been asked to stop (no task: never)."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no event loop runs in this thread
+        return
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError()
 
 
 def recover_abandoned_commits(out_dir: Path) -> None:

@@ -1,5 +1,6 @@
-"""Every child dies with its parent: SIGINT/SIGTERM end a real run within 2 s, SIGKILL takes whisper-cli along,
-and a killed run's temp folder is removed by the next run.
+"""Every child dies with its parent: SIGKILL of the command takes whisper-cli along, a killed run's temp folder
+is removed by the next run, and the launcher ends a quiet child too. (SIGINT and SIGTERM at each stage of a
+real run: tests/cli/test_cli_interrupt.py.)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from metavis_gui.jobs.child_process import ChildProcessFailedToStart, run_child_
 from metavis_gui.jobs.event_loop import run_on_qt_loop
 from metavis_gui.jobs.stale_temp_folders import remove_stale_work_dirs
 from tests.cli.console_script import CONSOLE_SCRIPT, GENERATE, silence
-from tests.cli.test_cli_interrupt import whisper_cli_processes_using
+from tests.support.running_transcription import RunningTranscription, is_gone
 
 pytestmark = [
     pytest.mark.usefixtures("engine_ready"),
@@ -29,62 +30,16 @@ pytestmark = [
 STOP_DEADLINE_SECONDS = 2.0
 
 
-def start_transcribing(media: Path, out_dir: Path, private_tmp: Path) -> tuple[subprocess.Popen[str], int]:
-    """The installed command on `media`, once whisper-cli is running: (the command, whisper-cli's pid)."""
-    private_tmp.mkdir(exist_ok=True)
-    command = [str(CONSOLE_SCRIPT), *GENERATE, "--input", str(media), "--out", str(out_dir), "--threads", "1",
-               "--align", "off", "--write-adjacent-captions", "false"]  # fmt: skip
-    process = subprocess.Popen(
-        command, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(private_tmp)}
-    )
-    assert process.stderr is not None
-    for line in process.stderr:
-        if line.startswith("transcribing"):
-            break
-    else:
-        pytest.fail(f"the command ended before transcribing: exit {process.wait()}")
-    deadline = time.monotonic() + 10
-    while not whisper_cli_processes_using(str(private_tmp)) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    [engine_pid] = whisper_cli_processes_using(str(private_tmp))
-    return process, engine_pid
-
-
-def is_gone(pid: int) -> bool:
-    """No such process, or a zombie waiting for init: either way it runs no more."""
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
-
-
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_stop_signal_ends_the_run_within_two_seconds(
-    tmp_path: Path, long_speech_wav: Path, stop_signal: signal.Signals
-) -> None:
-    private_tmp = tmp_path / "tmp"
-    process, engine_pid = start_transcribing(long_speech_wav, tmp_path / "out", private_tmp)
-    assert os.getpgid(engine_pid) == engine_pid, "whisper-cli leads its own process group"
-    assert os.getpgid(engine_pid) != os.getpgid(process.pid)
-
-    sent = time.monotonic()
-    process.send_signal(stop_signal)
-    remaining_output = process.communicate(timeout=30)[1]
-    took = time.monotonic() - sent
-    assert took < STOP_DEADLINE_SECONDS, f"{stop_signal.name} took {took:.2f} s"
-    assert process.returncode == 130, remaining_output
-    assert "cancelled" in remaining_output
-    assert is_gone(engine_pid)
-    assert whisper_cli_processes_using(str(private_tmp)) == []
-    assert list(private_tmp.iterdir()) == []
-    assert not (tmp_path / "out").exists()
-
-
 def test_sigkill_of_the_command_takes_whisper_cli_along(tmp_path: Path, long_speech_wav: Path) -> None:
     private_tmp = tmp_path / "tmp"
-    process, engine_pid = start_transcribing(long_speech_wav, tmp_path / "out", private_tmp)
+    run = RunningTranscription.start(
+        long_speech_wav, tmp_path / "out", private_tmp,
+        ("--threads", "1", "--align", "off", "--write-adjacent-captions", "false"),
+    )  # fmt: skip
+    engine_pid = run.wait_for_engine()
+    process = run.process
     process.kill()
-    process.communicate(timeout=10)
+    process.wait(timeout=10)
     deadline = time.monotonic() + STOP_DEADLINE_SECONDS
     while not is_gone(engine_pid) and time.monotonic() < deadline:
         time.sleep(0.02)
