@@ -7,10 +7,13 @@ starts from: a file that holds exactly them (the words file as saved, or the
 recovery file just written), named with its size and modification time, so
 starting a journal costs no serialising of 30,000 words; only when no file
 holds them (a transcript opened from a recovery, say) are the words written
-into the header. Each later line is one edit as a splice of the word list (the
-words between a common prefix and a common suffix), which works for any edit
-command, today's or tomorrow's. A base file that changed since is not trusted:
-the journal is then ignored, and the newer file holds the edits anyway.
+into the header. Each later line is one edit as a splice of the word list,
+which works for any edit command, today's or tomorrow's. The window's splice
+costs what the edit changed, not the transcript's length: every word an edit
+touches starts inside the tick span its change names, so the splice is the
+words starting in that span (`splice_of_change`), and the words before and
+after it are the journaled ones, untouched. A base file that changed since is
+not trusted: the journal is then ignored, and the newer file holds the edits anyway.
 
 Lines (JSON, one a line, `\\n`-ended):
 - header: {"format", "wordsPath", "mediaPath", "startedAt", and either "words": the words file's text, or
@@ -24,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +39,8 @@ from metavis_gui.contract.bounded_reading import (
     loads_bounded,
     read_contract_bytes,
 )
+from metavis_gui.timeline.editable_transcript import EditableTranscript
+from metavis_gui.timeline.word_record_conversion import WordRecordCache
 
 JOURNAL_FORMAT = "metavis.timeline.journal.v1"
 
@@ -43,6 +48,8 @@ JOURNAL_FORMAT = "metavis.timeline.journal.v1"
 BaseKind = Literal["words", "recovery"]
 # Reads the words of a journal's base file by its kind, or None when it cannot be read.
 BaseLoader = Callable[[BaseKind, Path], "list[WordRecord] | None"]
+# The words a journal starts from, made only if its header must hold them (no trusted base file).
+BaseRecords = Callable[[], "list[WordRecord]"]
 
 
 @dataclass(frozen=True)
@@ -77,46 +84,70 @@ class ReplayedJournal:
 
 
 class EditJournal:
-    """One transcript's journal; `record` after every change, `clear` once the autosave or a save holds it all."""
+    """One transcript's journal; `record_splice` (or `record`) after every change, `clear` once the autosave or a
+    save holds it all."""
 
     def __init__(self, path: Path, words_path: Path, media_path: Path | None) -> None:
         self.path = Path(path)
         self.words_path = Path(words_path)
         self.media_path = media_path
-        self._base: list[WordRecord] | None = None
+        self._base_records: BaseRecords | None = None
         self._base_file: JournalBase | None = None
-        self._journaled: list[WordRecord] | None = None  # what the file's lines add up to; None: no file
+        self._started = False  # the file exists
+        self.word_count = 0  # how many words the journal adds up to
+        self._words: list[WordRecord] | None = None  # those words, when known: what `record` diffs against
 
-    def start_from(self, records: list[WordRecord], base_file: JournalBase | None = None) -> None:
+    def start_from(self, records: Sequence[WordRecord], base_file: JournalBase | None = None) -> None:
         """The words the next journal starts from (as on disk, or as last autosaved); nothing is written yet.
         `base_file`: a file holding exactly these words, which the header then names instead of copying them."""
-        self._base = list(records)
+        words = list(records)
+        self.start_from_later(len(words), lambda: list(words), base_file)
+        self._words = words
+
+    def start_from_later(self, word_count: int, base_records: BaseRecords, base_file: JournalBase | None) -> None:
+        """As `start_from`, the words made by `base_records` only if the header must hold them."""
+        self._base_records = base_records
         self._base_file = base_file
+        self.word_count = word_count
+        self._words = None
 
     def record(self, records: list[WordRecord]) -> None:
-        """Append the difference from the last journaled words, fsynced before returning. Raises OSError."""
-        if self._journaled is None:
-            base = self._base
-            if base is None:
-                raise RuntimeError("start_from() must be called before the first edit is journaled")
-            self._create(base)
-            self._journaled = base
-        splice = _splice(self._journaled, records)
-        if splice is None:
-            return
-        at, remove, inserted = splice
-        self._append({"at": at, "remove": remove, "words": [_line_of(record) for record in inserted],
-                      "savedAt": time.time()})  # fmt: skip
-        self._journaled = list(records)
+        """Append the difference from the last journaled words (a full comparison), fsynced. Raises OSError."""
+        if self._words is None:
+            if self._started or self._base_records is None:
+                raise RuntimeError("record() needs the journaled words: start_from() them, or use record_splice()")
+            self._words = self._base_records()
+        splice = _splice(self._words, records)
+        if splice is not None:
+            self.record_splice(*splice)
 
-    def clear(self, records: list[WordRecord] | None = None, base_file: JournalBase | None = None) -> None:
+    def record_splice(self, at: int, remove: int, inserted: Sequence[WordRecord]) -> None:
+        """Append one edit: `remove` words from index `at` replaced by `inserted`, fsynced. Raises OSError."""
+        if self._base_records is None:
+            raise RuntimeError("start_from() must be called before the first edit is journaled")
+        if not 0 <= at <= at + remove <= self.word_count:
+            raise ValueError(f"splice {at}+{remove} outside the {self.word_count} journaled words")
+        if not remove and not inserted:
+            return
+        entry = {"at": at, "remove": remove, "words": [_line_of(record) for record in inserted], "savedAt": time.time()}
+        if self._started:
+            self._append(entry)
+        else:
+            self._create(entry)  # the header and the first edit in one write and one fsync
+            self._started = True
+        self.word_count += len(inserted) - remove
+        if self._words is not None:
+            self._words[at : at + remove] = inserted
+
+    def clear(self, records: Sequence[WordRecord] | None = None, base_file: JournalBase | None = None) -> None:
         """The edits are safe elsewhere (autosave, save) or dropped; the next journal starts from `records`."""
         self.path.unlink(missing_ok=True)
-        self._journaled = None
+        self._started = False
+        self._words = None
         if records is not None:
             self.start_from(records, base_file)
 
-    def _create(self, base: list[WordRecord]) -> None:
+    def _create(self, first_entry: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         header: dict[str, Any] = {"format": JOURNAL_FORMAT, "wordsPath": str(self.words_path.resolve()),
                                   "mediaPath": str(self.media_path) if self.media_path is not None else None,
@@ -125,10 +156,11 @@ class EditJournal:
             file = self._base_file
             header["base"] = {"kind": file.kind, "path": str(file.path), "size": file.size, "mtimeNs": file.mtime_ns}
         else:
-            header["words"] = serialize_word_records(base).decode("utf-8")
+            assert self._base_records is not None
+            header["words"] = serialize_word_records(self._base_records()).decode("utf-8")
         descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         try:
-            _write_all(descriptor, _encoded(header))
+            _write_all(descriptor, _encoded(header) + _encoded(first_entry))
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
@@ -141,6 +173,23 @@ class EditJournal:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def splice_of_change(
+    transcript: EditableTranscript, start_ticks: int, end_ticks: int, journaled_count: int
+) -> tuple[int, int, list[WordRecord]]:
+    """(at, remove, inserted) turning the journaled words into the transcript's, when every word changed since
+    they were journaled lies within [start_ticks, end_ticks] in both (the span of the changes, combined).
+
+    Words are in (start, end) order and a word lies within the span only if it starts in it, so the words
+    starting in the span are the only ones that differ, and as many words follow it in both lists. They are
+    built as records alone: a wordId's n counts only words of the same span, which start together.
+    """
+    at = transcript.first_index_starting_at_or_after(start_ticks)
+    end = transcript.first_index_starting_at_or_after(end_ticks + 1)
+    words = [transcript[index] for index in range(at, end)]
+    remove = journaled_count - len(transcript) + len(words)
+    return at, remove, WordRecordCache().records_for(words)
 
 
 def replay_journal(path: Path, load_base: BaseLoader | None = None) -> ReplayedJournal | None:

@@ -36,7 +36,7 @@ class EditableWord:
     timeline_end_ticks: int | None = None
     timing_source: WordTimingSource = WordTimingSource.ENGINE
     # Set on the second part of a word split between two letters: merging it back into that word joins
-    # without a space. Kept in memory only (the contract has no field for it): engine words are whole words.
+    # without a space. The contract has no field for it: word_joins_store keeps it beside the words file.
     continues_word_key: WordKey | None = None
 
     @property

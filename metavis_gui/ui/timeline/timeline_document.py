@@ -17,6 +17,7 @@ from metavis_gui.timeline.edit_commands import EditCommand, EditRejected
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.timeline.transcript_change import TranscriptChange
 from metavis_gui.timeline.transcript_files import OpenedTranscript
+from metavis_gui.timeline.word_joins_store import restore_word_joins
 from metavis_gui.ui.timeline.timeline_undo_command import TimelineUndoCommand
 from metavis_gui.ui.timeline.word_selection import WordSelection
 
@@ -35,6 +36,8 @@ class TimelineDocument(QObject):
         self.transcript = EditableTranscript.from_word_records(
             opened.records if records is None else records, opened.duration_ticks, opened.timing_sources
         )
+        # Split marks kept from the last save (the words file has no room for them); a problem is for the window.
+        self.word_joins_problem = restore_word_joins(opened.words_path, self.transcript)
         self.undo_stack = QUndoStack(self)
         self.selection = WordSelection(self)
         self._differs_from_disk = records is not None

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from metavis_gui.contract import ContractError
 from metavis_gui.exports.export_words import export_words_of_timeline
 from metavis_gui.timeline.transcript_files import export_bundle, export_srt, save_in_place
+from metavis_gui.timeline.word_joins_store import save_word_joins
 from metavis_gui.ui.timeline.export_dialog import ExportDialog, export_clip_of
 from metavis_gui.ui.timeline.timeline_autosave import TimelineAutosave
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
@@ -49,14 +50,20 @@ class TimelineFileCommands:
         self._close_answered = False
 
     def save(self) -> bool:
+        records = self.document.records()
         try:
-            paths = save_in_place(self.document.opened, self.document.records(), self.document.timing_sources())
+            paths = save_in_place(self.document.opened, records, self.document.timing_sources())
         except (ContractError, OSError) as error:
             self.show_message(f"Not saved: {error}")
             return False
         self.document.mark_saved()
         self.autosave.discard()
-        self.show_message(f"Saved {', '.join(path.name for path in paths)} in {paths[0].parent}")
+        saved = f"Saved {', '.join(path.name for path in paths)} in {paths[0].parent}"
+        try:
+            save_word_joins(self.document.opened.words_path, self.document.transcript, records)
+        except OSError as error:
+            saved += f", but not which words were split inside a word ({error}): merging them will put a space in"
+        self.show_message(saved)
         return True
 
     def export_to(self, folder: Path) -> list[Path]:

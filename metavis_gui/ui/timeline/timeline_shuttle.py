@@ -1,19 +1,23 @@
 """J/K/L shuttle, as in video editors: L plays forward and each press goes faster, J the same backwards, K stops.
 
-Backwards has no sound (QMediaPlayer plays forwards only): the playhead runs
-back at the speed, so the words still light up in order, and K or L resumes.
+QMediaPlayer plays forwards only, so backwards is heard as editing suites do
+it: the playhead steps back a snippet at a time and plays each snippet
+forwards, at the speed, so the ground it covers backwards is all heard, a
+quarter second at a time, and K or L resumes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from metavis_gui.contract import TICKS_PER_SECOND
-from metavis_gui.ui.timeline.timeline_player import FRAME_INTERVAL_MS, TimelinePlayer
+from metavis_gui.ui.timeline.timeline_player import TimelinePlayer
 
 SHUTTLE_SPEEDS = (1.0, 1.5, 2.0)
+# Each backward step plays this much wall time of sound: short enough to follow, long enough for a syllable.
+BACKWARD_SNIPPET_MS = 250
 
 
 class TimelineShuttle(QObject):
@@ -26,9 +30,9 @@ class TimelineShuttle(QObject):
         self._player, self._set_rate = player, set_rate
         self.speed = 0.0  # negative: backwards
         self._backwards = QTimer(self)
-        self._backwards.setInterval(FRAME_INTERVAL_MS)
+        self._backwards.setInterval(BACKWARD_SNIPPET_MS)
         self._backwards.timeout.connect(self._step_back)
-        self._clock = QElapsedTimer()
+        self._back_from = 0  # where the next snippet ends: the start of the last one played
 
     def forward(self) -> None:
         self._stop_backwards()
@@ -38,10 +42,15 @@ class TimelineShuttle(QObject):
             self._player().play()
 
     def backward(self) -> None:
-        self._player().pause()
-        self.speed = -_next_speed(-self.speed if self.speed < 0 and self._backwards.isActive() else 0.0)
-        self._clock.restart()
-        self._backwards.start()
+        running = self.speed < 0 and self._backwards.isActive()
+        if not running:
+            self._player().pause()
+            self._back_from = self._player().position_ticks
+        self.speed = -_next_speed(-self.speed if running else 0.0)
+        self._set_rate(-self.speed)  # snippets play at the speed: each covers its step in one snippet's time
+        if not running:
+            self._step_back()
+            self._backwards.start()
 
     def stop(self) -> None:
         """Pause; after a shuttle, back to normal speed."""
@@ -59,12 +68,15 @@ class TimelineShuttle(QObject):
         self._backwards.stop()
 
     def _step_back(self) -> None:
-        elapsed_ms = self._clock.restart()
-        player = self._player()
-        target = player.position_ticks - round(elapsed_ms * -self.speed * TICKS_PER_SECOND / 1000)
-        player.seek(max(0, target))
-        if target <= 0:
+        """Play the snippet just before the last one, forwards; at the start of the media, stop there."""
+        if self._back_from <= 0:
             self.stop()
+            self._player().seek(0)
+            return
+        step = round(BACKWARD_SNIPPET_MS * -self.speed * TICKS_PER_SECOND / 1000)
+        start = max(0, self._back_from - step)
+        self._player().play_range(start, self._back_from)
+        self._back_from = start
 
 
 def _next_speed(current: float) -> float:

@@ -30,6 +30,7 @@ from metavis_gui.timeline.timing_checks import TimingProblem
 from metavis_gui.timeline.transcript_files import OpenedTranscript
 from metavis_gui.ui.timeline import timeline_actions
 from metavis_gui.ui.timeline.checks_panel import ChecksPanel
+from metavis_gui.ui.timeline.clip_frame_rate import FRAME_RATE_ERRORS, read_clip_frame_rate
 from metavis_gui.ui.timeline.find_replace_panel import FindReplacePanel
 from metavis_gui.ui.timeline.timeline_autosave import TimelineAutosave
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
@@ -93,8 +94,10 @@ class TimelineWindow(QMainWindow):
         self.actions_by_name = timeline_actions.build_actions(self, timeline_actions.handlers_for(self))
         self.actions_by_name["open"].setEnabled(open_words is not None)
         self.speed_box, self.nudge_box, self.ruler_box = timeline_actions.build_toolbar(self, self.actions_by_name)
+        self.clip_frames_per_second: float | None = None  # the media's video frame rate, once ffprobe read it
         self.inspector = WordInspector(self.document, self.editor, lambda: self.view.ruler_format.frames_per_second,
-                                       self.show_message, self.view.setFocus, self)  # fmt: skip
+                                       self.show_message, self.view.setFocus, self,
+                                       lambda: self.clip_frames_per_second)  # fmt: skip
         self.inspector.add_nudge_buttons([self.actions_by_name[name] for name in NUDGE_ACTION_NAMES])
         self.inspector_dock = inspector_dock(self.inspector, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.inspector_dock)
@@ -106,6 +109,8 @@ class TimelineWindow(QMainWindow):
         self._connect()
         self.view_memory = TimelineViewMemory(self.document, self.view, self.ruler_box, self.show_message)
         self.view_memory.restore()
+        if self.document.word_joins_problem is not None:
+            self.show_message(self.document.word_joins_problem)
         self.set_media(opened.media_path)
         self._update_title()
 
@@ -127,9 +132,26 @@ class TimelineWindow(QMainWindow):
             self.audio.close()
         self.audio = MediaAudio(media_path, self.document.opened.summary.duration_seconds
                                 if self.document.opened.summary else None) if media_path else None  # fmt: skip
-        if self.audio is not None:
-            self.run_in_background(self._load_waveform(self.audio))
+        self.clip_frames_per_second = None
+        self.inspector.refresh()
+        if self.audio is not None and media_path is not None:
+            self.run_in_background(self._load_media_details(self.audio, media_path))
         self._update_title()
+
+    async def _load_media_details(self, audio: MediaAudio, media_path: Path) -> None:
+        """The waveform first (what the opening waits for), then the frame rate (ffprobe, for timecodes)."""
+        await self._load_waveform(audio)
+        await self._read_frame_rate(media_path)
+
+    async def _read_frame_rate(self, media_path: Path) -> None:
+        try:
+            rate = await read_clip_frame_rate(media_path)
+        except FRAME_RATE_ERRORS as error:
+            self.show_message(f"Frame rate not read ({error}); timecodes use the ruler's rate")
+            return
+        if media_path == self.document.opened.media_path:
+            self.clip_frames_per_second = rate
+            self.inspector.refresh()
 
     async def _load_waveform(self, audio: MediaAudio) -> None:
         try:

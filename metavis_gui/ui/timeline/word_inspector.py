@@ -1,9 +1,9 @@
 """The word inspector: the current word's start, end, duration, confidence and timing source, with typed times.
 
-A typed start, end or duration (timecode at the ruler's frame rate, a clock
-time or seconds) becomes one edge move through the editor: one undo step,
+A typed start, end or duration (a timecode, a clock time or seconds) becomes one edge move through the editor: one undo step,
 clamped at the neighbours like any edge move, and the status bar says when it
-was. The nudge buttons are the window's actions, so their tooltips carry the
+was. Timecodes, typed or shown (shown when the ruler counts frames), are at
+the clip's frame rate when its video has one, else at the ruler's. The nudge buttons are the window's actions, so their tooltips carry the
 same shortcuts as the menus.
 """
 
@@ -59,16 +59,20 @@ class WordInspector(QWidget):
         show_message: Callable[[str], None],
         return_focus: Callable[[], None],
         parent: QWidget | None = None,
+        clip_frames_per_second: Callable[[], float | None] = lambda: None,
     ) -> None:
+        """`frames_per_second`: the ruler's (None: it shows clock time); `clip_frames_per_second`: the media's."""
         super().__init__(parent)
         self.document, self.editor = document, editor
         self._frames_per_second, self._show_message, self._return_focus = frames_per_second, show_message, return_focus
+        self._clip_frames_per_second = clip_frames_per_second
         self.setAccessibleName("Word inspector")
         self.word_label = QLabel(self)
         self.word_label.setAccessibleName("Selected word")
         self.word_label.setMinimumWidth(90)
         time_forms = (
-            "Type seconds (12.5), a clock time (00:00:12.500) or, with a frame ruler, a timecode; Enter applies"
+            "Type seconds (12.5), a clock time (00:00:12.500) or a timecode (00:00:12:05, at the clip's frame "
+            "rate, else the ruler's); Enter applies"
         )
         self.start_field = _TimeField("Start time", f"Start of the word. {time_forms}", self._restore, self)
         self.end_field = _TimeField("End time", f"End of the word. {time_forms}", self._restore, self)
@@ -138,12 +142,21 @@ class WordInspector(QWidget):
             return
         count = len(self.document.selection.keys)
         self.word_label.setText(f"“{word.text}”" + (f"  (1 of {count} selected)" if count > 1 else ""))
-        fps = self._frames_per_second()
+        fps = self.shown_frames_per_second()
         self.start_field.setText(format_time(word.start_ticks, fps))
         self.end_field.setText(format_time(word.end_ticks, fps))
         self.duration_field.setText(format_seconds(word.duration_ticks))
         self.confidence_label.setText(f"Confidence {word.confidence:.2f}")
         self.source_label.setText(f"Timing: {TIMING_SOURCE_LABELS[word.timing_source]}")
+
+    def shown_frames_per_second(self) -> float | None:
+        """Timecode when the ruler counts frames, at the clip's rate when known; None: clock time."""
+        ruler = self._frames_per_second()
+        return None if ruler is None else self._clip_frames_per_second() or ruler
+
+    def typed_frames_per_second(self) -> float | None:
+        """What a typed timecode counts frames at: the clip's rate, else the ruler's; None: none accepted."""
+        return self._clip_frames_per_second() or self._frames_per_second()
 
     def _typed(self, field: QLineEdit, frames_per_second: float | None) -> int | None:
         try:
@@ -153,10 +166,11 @@ class WordInspector(QWidget):
             return None
 
     def _apply_edge(self, edge: WordEdge, field: QLineEdit) -> None:
-        word, fps = self.current_word(), self._frames_per_second()
+        word = self.current_word()
         # Enter on the time as shown changes nothing: the display is rounded (ms or frames), the word is not.
-        unchanged = word is not None and field.text().strip() == format_time(word.edge_ticks(edge), fps)
-        tick = None if unchanged else self._typed(field, fps)
+        shown = None if word is None else format_time(word.edge_ticks(edge), self.shown_frames_per_second())
+        unchanged = field.text().strip() == shown
+        tick = None if unchanged else self._typed(field, self.typed_frames_per_second())
         if tick is not None and word is not None:
             self.editor.set_edge_at(edge, tick)
         self.refresh()

@@ -4,6 +4,7 @@ on a transcript of jfk.wav from the real engine."""
 from __future__ import annotations
 
 import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,11 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from metavis_gui.contract import TICKS_PER_SECOND
+from metavis_gui.timeline.edit_commands import SplitWord
 from metavis_gui.timeline.speech_envelope import compute_speech_envelope
 from metavis_gui.timeline.time_entry import format_time, parse_typed_time
 from metavis_gui.timeline.timing_refusals import RefusalReason, snap_refusal
 from metavis_gui.ui.timeline import TimelineWindow
-from tests.conftest import JFK_WAV
+from tests.conftest import JFK_WAV, run_ffmpeg
 from tests.support.timeline_fixtures import press_keys, pump
 from tests.support.ui_helpers import wait_until
 
@@ -210,3 +212,63 @@ def test_a_word_split_at_a_chosen_letter_merges_back_into_one_word(open_window, 
     merged = transcript.word(word.key)
     assert merged.text == word.text and (merged.start_ticks, merged.end_ticks) == (word.start_ticks, word.end_ticks)
     assert window.text_view.toPlainText().count(word.text) == 1
+
+
+def test_a_split_inside_a_word_still_merges_without_a_space_after_save_and_reopen(
+    open_window, transcript_copy, qasync_loop
+) -> None:
+    window = open_window(transcript_copy)
+    transcript = window.document.transcript
+    word = next(word for word in transcript if word.text.startswith("Americans"))
+    cut = word.start_ticks + word.duration_ticks // 2
+    assert window.document.push(SplitWord.create(transcript, word.key, cut, word.text[:5], word.text[5:]))
+    window.view.setFocus()
+    press_keys(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.status_label.text().startswith("Saved"), window.status_label.text()
+    window.files._close_answered = True
+    window.close()
+
+    reopened = open_window(transcript_copy)
+    transcript = reopened.document.transcript
+    left = next(word for word in transcript if word.text == "Ameri")
+    assert transcript.next_word(left.key).text == word.text[5:]
+    reopened.document.selection.select_one(left.key)
+    reopened.view.setFocus()
+    press_keys(reopened, Qt.Key.Key_M)
+    assert transcript.word(left.key).text == word.text, "joined without a space, as before the save"
+
+
+@pytest.fixture(scope="module")
+def jfk_50fps_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The JFK speech under a 50 fps test picture: a rate none of the ruler's choices has."""
+    target = tmp_path_factory.mktemp("video-50") / "jfk 50fps.mp4"
+    run_ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=50", "-i", str(JFK_WAV), "-shortest",
+               "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(target))  # fmt: skip
+    return target
+
+
+def test_typed_and_shown_timecodes_are_at_the_clips_frame_rate(
+    open_window, transcript_copy, qasync_loop, jfk_50fps_mp4: Path
+) -> None:
+    window = open_window(transcript_copy, media_path=jfk_50fps_mp4)
+    wait_until(qasync_loop, lambda: window.clip_frames_per_second is not None, 20, "ffprobe reads the frame rate")
+    assert window.clip_frames_per_second == 50.0
+    transcript, inspector = window.document.transcript, window.inspector
+    frame = TICKS_PER_SECOND // 50
+    # A word whose start moved two frames later has a frame number of 25 or more: no timecode at 25 fps.
+    word = next(word for word in transcript
+                if word.duration_ticks > 6 * frame and (round(word.start_ticks / frame) + 2) % 50 >= 25)  # fmt: skip
+    target_frame = round(word.start_ticks / frame) + 2
+    typed = f"00:00:{target_frame // 50:02d}:{target_frame % 50:02d}"
+    window.document.selection.select_one(word.key)
+    assert window.ruler_box.currentText() == "Time (ms)", "the ruler counts no frames, the clip does"
+
+    type_into(inspector.start_field, typed)
+    moved = window.document.transcript.word(word.key)
+    assert moved.start_ticks == target_frame * frame, f"{typed} read at 50 fps"
+    assert inspector.start_field.text() == format_time(moved.start_ticks), "shown as clock time, as the ruler is"
+
+    window.ruler_box.setCurrentText("Frames 25")
+    assert inspector.start_field.text() == typed, "a frame ruler shows timecode at the clip's 50 fps, not its 25"
+    window.document.undo_stack.undo()
+    assert window.document.transcript.word(word.key).start_ticks == word.start_ticks

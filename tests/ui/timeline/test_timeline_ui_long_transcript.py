@@ -9,8 +9,8 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from metavis_gui.contract import WordDraft, build_word_records
+from metavis_gui.timeline.edit_commands import DeleteWords, InsertWord, MoveWord, MoveWordEdge, SplitWord
 from metavis_gui.timeline.transcript_files import OpenedTranscript
-from metavis_gui.timeline.edit_commands import DeleteWords, MoveWordEdge
 from metavis_gui.ui.timeline import TimelineWindow
 from metavis_gui.ui.timeline.timeline_painting import BACKGROUND, WordArrays
 from tests.support.timeline_fixtures import pump
@@ -68,3 +68,43 @@ def test_zoomed_out_words_are_drawn_as_density_tinted_by_confidence_and_survive_
     finally:
         window.files._close_answered = True
         window.close()
+
+
+def test_the_density_arrays_follow_inserts_deletes_and_moves_without_being_built_again(
+    tmp_path: Path, user_folders, qasync_loop
+) -> None:
+    window = TimelineWindow(long_transcript(tmp_path))
+    try:
+        view, document = window.view, window.document
+        transcript = document.transcript
+        arrays = view._word_arrays
+        assert arrays is not None, "built with the view, not in the first zoomed-out paint"
+        built = []
+        original_of = WordArrays.of
+        WordArrays.of = classmethod(lambda cls, words: built.append(1) or original_of(words))  # type: ignore[method-assign]
+        try:
+            gap = transcript[20].end_ticks
+            edits = [
+                InsertWord.create(transcript, "uh", gap + 100, gap + 900),
+                DeleteWords((transcript[5].key, transcript[300].key)),
+                MoveWord(transcript[40].key, 3 * STRIDE, force=True),  # past two neighbours: a new index
+                SplitWord.create(transcript, transcript[60].key, transcript[60].start_ticks + 900, "w", "60"),
+            ]
+            for edit in edits:
+                assert document.push(edit)
+                assert view._word_arrays is arrays, f"{edit} is taken in, not rebuilt"
+                assert_arrays_match(arrays, original_of(transcript))
+            for _ in edits:
+                document.undo_stack.undo()
+                assert_arrays_match(arrays, original_of(transcript))
+        finally:
+            WordArrays.of = original_of  # type: ignore[method-assign]
+        assert built == []
+    finally:
+        window.files._close_answered = True
+        window.close()
+
+
+def assert_arrays_match(arrays: WordArrays, fresh: WordArrays) -> None:
+    for name in ("keys", "starts", "ends", "confidences"):
+        assert np.array_equal(getattr(arrays, name), getattr(fresh, name)), name

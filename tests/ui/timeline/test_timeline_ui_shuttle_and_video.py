@@ -64,11 +64,20 @@ def test_j_k_l_shuttle_forwards_faster_backwards_and_stops(open_window, transcri
     assert not window.player.is_playing and window.player.rate == 1.0 and window.speed_box.currentText() == "1x"
 
     stopped_at = window.player.position_ticks
+    positions: list[int] = []
+    window.player.position_changed.connect(positions.append)
     press_keys(window, Qt.Key.Key_J)
-    assert window.shuttle.is_running_backwards and not window.player.is_playing
-    pump(qasync_loop, 0.5)
+    assert window.shuttle.is_running_backwards and window.player.is_playing, "the first snippet plays at once"
+    pump(qasync_loop, 0.8)
     moved_back = stopped_at - window.player.position_ticks
-    assert 0.2 * TICKS_PER_SECOND < moved_back < 1.5 * TICKS_PER_SECOND
+    assert 0.3 * TICKS_PER_SECOND < moved_back < 1.5 * TICKS_PER_SECOND
+    forwards = sum(later > earlier for earlier, later in pairwise(positions))
+    jumps_back = sum(later < earlier for earlier, later in pairwise(positions))
+    assert window.player.has_sound and forwards >= 4 and jumps_back >= 2, (
+        "backwards is heard: snippets played forwards, each starting further back"
+    )
+    press_keys(window, Qt.Key.Key_J)
+    assert window.shuttle.speed == -1.5 and window.speed_box.currentText() == "1.5x", "J again: faster back"
     press_keys(window, Qt.Key.Key_K)
     assert not window.shuttle.is_running_backwards
     held = window.player.position_ticks
