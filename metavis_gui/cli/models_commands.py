@@ -19,10 +19,6 @@ def run_models_command(arguments: argparse.Namespace) -> int:
             return _list_installed(arguments.engine)
         if arguments.models_command == "import-ct2":
             path = import_ct2_model(arguments.source, name=arguments.name)
-        elif arguments.models_command == "install-vad":
-            from metavis_gui.models.silero_vad_ggml import ensure_vad_model
-
-            path = ensure_vad_model()
         elif arguments.models_command == "install-default-openai-whisper":
             from metavis_gui.models.ct2_to_openai_whisper import install_default_openai_whisper_model
 

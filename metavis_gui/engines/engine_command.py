@@ -33,8 +33,6 @@ class TranscriptionSettings(BaseModel):
     threads: int = 4
     # False when the aligner will time the words from the audio: the engine then skips its costlier timing (DTW).
     engine_word_times: bool = True
-    # Silero VAD model for whisper.cpp (`--vad-model`); set, the engine transcribes only the speech it finds.
-    vad_model_path: Path | None = None
     # Only a Core ML build of whisper.cpp uses it; None: the build's default (all).
     coreml_compute_units: CoreMLComputeUnits | None = None
 

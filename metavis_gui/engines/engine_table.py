@@ -52,7 +52,7 @@ class EngineSpec:
     identity: EngineIdentity
     display_name: str
     gives_word_times: bool
-    # Can transcribe only the speech Silero VAD finds (TranscriptionSettings.vad_model_path).
+    # `--vad` applies: the job finds the speech (Silero) and the engine hears only that, joined into parts.
     skips_silence: bool = False
     # Long audio goes faster as parts in single-threaded processes side by side than in one multi-threaded one.
     runs_in_parts: bool = False
@@ -123,8 +123,8 @@ _ROWS = (
         identity=engine_identity(EngineId.FASTER_WHISPER),
         display_name="faster-whisper",
         gives_word_times=True,
-        # Its vad_filter lost the first six words after 20 s of music (tests/cli/test_speed_options.py's clip),
-        # where whisper.cpp's VAD, the same Silero network, kept them.
+        # Not measured with the job's speech detection; its own vad_filter (the same Silero network) lost the
+        # first six words after 20 s of music (tests/cli/test_speed_options.py's clip).
         skips_silence=False,
         create_adapter=_create_faster_whisper_adapter,
         check_availability=python_engine_check(_create_faster_whisper_adapter, "ctranslate2", "CTranslate2"),

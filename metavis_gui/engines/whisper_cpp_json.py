@@ -15,7 +15,6 @@ from pathlib import Path
 from metavis_gui.contract.ticks import ticks_from_seconds
 from metavis_gui.engines.engine_command import WordTimingMode
 from metavis_gui.engines.errors import EngineFailed
-from metavis_gui.engines.whisper_cpp_vad_map import VadTimeMap
 from metavis_gui.timeline.transcript import Transcript, TranscriptWord
 
 END_OF_TEXT_TOKEN_ID = {False: 50256, True: 50257}  # keyed by "multilingual"
@@ -38,8 +37,7 @@ class _WordBuilder:
     segment_index: int = 0
 
 
-def parse_whisper_cpp_json(path: Path, timing_mode: WordTimingMode, vad_time_map: VadTimeMap | None = None) -> Transcript:
-    """`vad_time_map`: from the run's stderr when it ran with --vad; token times are then mapped to the source."""
+def parse_whisper_cpp_json(path: Path, timing_mode: WordTimingMode) -> Transcript:
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -52,13 +50,13 @@ def parse_whisper_cpp_json(path: Path, timing_mode: WordTimingMode, vad_time_map
         raise EngineFailed(f"whisper.cpp's output {path} has no transcription list.")
     multilingual = bool((document.get("model") or {}).get("multilingual", False))
     end_of_text = END_OF_TEXT_TOKEN_ID[multilingual]
-    builders = _collect_words(document["transcription"], end_of_text, vad_time_map or VadTimeMap(points=()))
+    builders = _collect_words(document["transcription"], end_of_text)
     words = _timed_words(builders, document["transcription"], timing_mode)
     language = (document.get("result") or {}).get("language") or None
     return Transcript(words=tuple(words), language=language)
 
 
-def _collect_words(segments: list, end_of_text: int, time_map: VadTimeMap) -> list[_WordBuilder]:
+def _collect_words(segments: list, end_of_text: int) -> list[_WordBuilder]:
     builders: list[_WordBuilder] = []
     for segment_index, segment in enumerate(segments):
         current: _WordBuilder | None = None
@@ -76,10 +74,10 @@ def _collect_words(segments: list, end_of_text: int, time_map: VadTimeMap) -> li
             offsets = token.get("offsets")
             if isinstance(offsets, dict):
                 if current.token_start_ms is None:
-                    current.token_start_ms = time_map.source_milliseconds(int(offsets["from"]))
-                current.token_end_ms = time_map.source_milliseconds(int(offsets["to"]))
+                    current.token_start_ms = int(offsets["from"])
+                current.token_end_ms = int(offsets["to"])
             dtw = token.get("t_dtw", -1)
-            dtw_cs = time_map.source_centiseconds(int(float(dtw))) if dtw is not None and float(dtw) >= 0 else None
+            dtw_cs = int(float(dtw)) if dtw is not None and float(dtw) >= 0 else None
             current.last_dtw_cs = dtw_cs
             if any(character.isalnum() for character in text):
                 current.has_spoken_token = True

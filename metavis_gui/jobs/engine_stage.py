@@ -18,16 +18,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from metavis_gui.contract.ticks import ticks_from_seconds
+from metavis_gui.contract.ticks import TICKS_PER_SECOND, ticks_from_seconds
 from metavis_gui.engines.engine_adapter import EngineAdapter
 from metavis_gui.engines.engine_command import LiveSegment, TranscriptionSettings
 from metavis_gui.engines.engine_table import engine_spec
 from metavis_gui.engines.errors import EngineCrashed, EngineNotFound, EngineTimedOut, stderr_tail
 from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
-from metavis_gui.jobs.silence_skipping import vad_model_for_run
-from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest, usable_cpu_count
-from metavis_gui.media.split_points import MIN_ASKED_PART_SECONDS, SAMPLE_RATE, part_count, split_points
-from metavis_gui.media.wav_parts import write_wav_part
+from metavis_gui.jobs.silence_skipping import kept_speech, skips_non_speech
+from metavis_gui.jobs.transcription_request import (
+    JobProgress,
+    JobStage,
+    TranscriptionRequest,
+    VadMode,
+    usable_cpu_count,
+)
+from metavis_gui.media.part_plan import PartPlan, plan_parts, whole_audio_plan
+from metavis_gui.media.speech_spans import SampleSpan
+from metavis_gui.media.split_points import MIN_ASKED_PART_SECONDS, SAMPLE_RATE, part_count
+from metavis_gui.media.wav_parts import write_wav_pieces
 from metavis_gui.media.wav_samples import WavSamples
 from metavis_gui.timeline.transcript import Transcript
 
@@ -45,11 +53,11 @@ class EngineStageListener(Protocol):
 @dataclass(frozen=True)
 class AudioPart:
     path: Path
-    first_sample: int
+    plan: PartPlan  # which samples of the audio it holds
 
     @property
-    def offset_seconds(self) -> float:
-        return self.first_sample / SAMPLE_RATE
+    def seconds(self) -> float:
+        return self.plan.sample_count / SAMPLE_RATE
 
 
 # (a part's words in the part's time, the part's audio, a work folder, on_fraction) -> its words, same time.
@@ -92,17 +100,26 @@ async def transcribe_audio(
         language=request.language,
         threads=request.threads,
         engine_word_times=engine_word_times,
-        vad_model_path=vad_model_for_run(request, audio_seconds),
         coreml_compute_units=request.coreml_compute_units,
     )
-    parts = _cut_into_parts(audio_path, work_dir, planned_part_count(request, model_path, audio_seconds))
+    total_samples = round(audio_seconds * SAMPLE_RATE)
+    kept = [SampleSpan(0, total_samples)]
+    if skips_non_speech(request, audio_seconds):
+        speech = await kept_speech(audio_path, work_dir, strict=request.vad is VadMode.ON)
+        if speech == []:
+            return Transcript()
+        kept = speech or kept
+    kept_seconds = sum(span.count for span in kept) / SAMPLE_RATE
+    parts = _cut_into_parts(
+        audio_path, work_dir, kept, planned_part_count(request, model_path, kept_seconds), total_samples
+    )
     progress = _PartsProgress(len(parts), listener.progressed, follow_up.stage if follow_up else None)
     listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=0.0))
-    if len(parts) == 1:
+    if len(parts) == 1 and parts[0].path == audio_path:
         return await _run_part_and_follow_up(
-            request, adapter, settings, parts[0], work_dir, audio_seconds, 0, progress, listener, follow_up
+            request, adapter, settings, parts[0], work_dir, 0, progress, listener, follow_up
         )
-    return await _run_parts(request, adapter, settings, parts, work_dir, audio_seconds, progress, listener, follow_up)
+    return await _run_parts(request, adapter, settings, parts, work_dir, progress, listener, follow_up)
 
 
 async def _run_parts(
@@ -111,14 +128,12 @@ async def _run_parts(
     settings: TranscriptionSettings,
     parts: list[AudioPart],
     work_dir: Path,
-    audio_seconds: float,
     progress: _PartsProgress,
     listener: EngineStageListener,
     follow_up: PartFollowUp | None,
 ) -> Transcript:
     """All parts at once, the threads shared out; the first failure cancels (and so kills) the others."""
     threads = max(1, request.threads // len(parts))
-    ends = [part.first_sample for part in parts[1:]] + [round(audio_seconds * SAMPLE_RATE)]
     try:
         async with asyncio.TaskGroup() as group:
             tasks = [
@@ -129,46 +144,53 @@ async def _run_parts(
                         settings.model_copy(update={"audio_path": part.path, "threads": threads}),
                         part,
                         work_dir / f"part-{index}",
-                        (end - part.first_sample) / SAMPLE_RATE,
                         index,
                         progress,
                         listener,
                         follow_up,
                     )
                 )
-                for index, (part, end) in enumerate(zip(parts, ends))
+                for index, part in enumerate(parts)
             ]
     except BaseExceptionGroup as failures:
         raise failures.exceptions[0] from None
-    return _joined([task.result() for task in tasks], parts, ends)
+    return _joined([task.result() for task in tasks], parts)
 
 
-def _cut_into_parts(audio_path: Path, work_dir: Path, parts: int) -> list[AudioPart]:
-    if parts == 1:
-        return [AudioPart(audio_path, 0)]
+def _cut_into_parts(
+    audio_path: Path, work_dir: Path, kept: list[SampleSpan], parts: int, total_samples: int
+) -> list[AudioPart]:
+    """One part holding the whole audio when it is heard whole by one process; else a WAV a part."""
+    if parts == 1 and kept == [SampleSpan(0, total_samples)]:
+        return [AudioPart(audio_path, whole_audio_plan(total_samples))]
     with WavSamples(audio_path) as samples:
-        total = len(samples)
-        starts = [0, *split_points(total, parts, lambda first, count: samples[first : first + count])]
+        plans = plan_parts(kept, parts, lambda first, count: samples[first : first + count])
     cut: list[AudioPart] = []
-    for index, first in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else total
+    for index, plan in enumerate(plans):
         path = work_dir / f"audio-part-{index}.wav"
-        write_wav_part(audio_path, path, first, end - first)
-        cut.append(AudioPart(path, first))
+        write_wav_pieces(audio_path, path, [(piece.source_first, piece.count) for piece in plan.pieces])
+        cut.append(AudioPart(path, plan))
     return cut
 
 
-def _joined(transcripts: list[Transcript], parts: list[AudioPart], ends: list[int]) -> Transcript:
+def _joined(transcripts: list[Transcript], parts: list[AudioPart]) -> Transcript:
     """The parts' words in order, in the audio's time; an engine pads a part's last window, so each part's
     words are clipped to the part first and never reach into the next."""
     words = []
     next_segment = 0
-    for transcript, part, end in zip(transcripts, parts, ends, strict=True):
-        inside = transcript.clipped_to(ticks_from_seconds((end - part.first_sample) / SAMPLE_RATE))
-        shifted = inside.shifted(ticks_from_seconds(part.offset_seconds))
-        words += [
-            word.model_copy(update={"segment_index": word.segment_index + next_segment}) for word in shifted.words
-        ]
+    for transcript, part in zip(transcripts, parts, strict=True):
+        inside = transcript.clipped_to(ticks_from_seconds(part.seconds))
+        for word in inside.words:
+            start = word.start_ticks / TICKS_PER_SECOND
+            piece = part.plan.piece_at(start)
+            times = {
+                "start_ticks": ticks_from_seconds(part.plan.source_seconds(start, piece=piece)),
+                "end_ticks": ticks_from_seconds(
+                    part.plan.source_seconds(word.end_ticks / TICKS_PER_SECOND, piece=piece)
+                ),
+                "segment_index": word.segment_index + next_segment,
+            }
+            words.append(word.model_copy(update=times))
         next_segment += max((word.segment_index for word in transcript.words), default=-1) + 1
     language = next((transcript.language for transcript in transcripts if transcript.language), None)
     return Transcript(words=tuple(words), language=language)
@@ -180,13 +202,12 @@ async def _run_part_and_follow_up(
     settings: TranscriptionSettings,
     part: AudioPart,
     work_dir: Path,
-    part_seconds: float,
     index: int,
     progress: _PartsProgress,
     listener: EngineStageListener,
     follow_up: PartFollowUp | None,
 ) -> Transcript:
-    transcript = await _run_part(request, adapter, settings, part, work_dir, part_seconds, index, progress, listener)
+    transcript = await _run_part(request, adapter, settings, part, work_dir, index, progress, listener)
     progress.engine_done(index)
     if follow_up is None or not transcript.words:
         progress.follow_up_report(index, 1.0)
@@ -238,7 +259,6 @@ async def _run_part(
     settings: TranscriptionSettings,
     part: AudioPart,
     work_dir: Path,
-    part_seconds: float,
     index: int,
     progress: _PartsProgress,
     listener: EngineStageListener,
@@ -246,7 +266,6 @@ async def _run_part(
     work_dir.mkdir(parents=True, exist_ok=True)
     command = adapter.build_command(settings, work_dir)
     stall_timeout_seconds = request.stall_timeout_seconds or adapter.stall_timeout_seconds(settings.model_path)
-    offset_seconds = request.start_seconds + part.offset_seconds
 
     def on_stderr_line(line: str) -> None:
         fraction = adapter.progress_fraction(line)
@@ -256,15 +275,16 @@ async def _run_part(
     def on_stdout_line(line: str) -> None:
         segment = adapter.live_segment(line)
         if segment is not None:
-            progress.report(index, segment.end_seconds / part_seconds)
-            listener.segment_recognised(
-                segment.model_copy(
-                    update={
-                        "start_seconds": segment.start_seconds + offset_seconds,
-                        "end_seconds": segment.end_seconds + offset_seconds,
-                    }
-                )
-            )
+            progress.report(index, segment.end_seconds / part.seconds)
+            piece = part.plan.piece_at(segment.start_seconds)
+            times = {
+                "start_seconds": request.start_seconds + part.plan.source_seconds(segment.start_seconds, piece=piece),
+                "end_seconds": request.start_seconds + part.plan.source_seconds(segment.end_seconds, piece=piece),
+            }
+            listener.segment_recognised(segment.model_copy(update=times))
+        else:
+            # Engines that print progress on stdout (WhisperKit) rather than stderr.
+            on_stderr_line(line)
 
     try:
         result = await run_child_process(

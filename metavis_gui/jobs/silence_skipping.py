@@ -1,26 +1,54 @@
-"""Whether a run skips non-speech with Silero VAD, and the model file whisper.cpp needs for it."""
+"""Whether a run leaves long non-speech out of what its engine hears, and where the speech is.
+
+Silero VAD runs here, in the job's process (ONNX Runtime, about 0.002 s of one core per second of audio),
+in stretches on worker threads, one a core: the window stays responsive and a cancel is heard between
+stretches.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from metavis_gui.engines.engine_table import engine_spec
-from metavis_gui.jobs.transcription_request import TranscriptionRequest, VadMode
-from metavis_gui.models.silero_vad_ggml import VadModelUnavailable, ensure_vad_model
+from metavis_gui.jobs.transcription_request import TranscriptionRequest, VadMode, usable_cpu_count
+from metavis_gui.media.speech_spans import (
+    SampleSpan,
+    SpeechDetectionUnavailable,
+    kept_spans,
+    load_speech_detection,
+    speech_in_stretch,
+    stretches,
+)
+from metavis_gui.media.wav_samples import WavSamples
 
 # Below a minute VAD saves little (bench/README.md) and a short clip is usually all speech.
 AUTO_VAD_MIN_SECONDS = 60.0
 
 
-def vad_model_for_run(request: TranscriptionRequest, audio_seconds: float) -> Path | None:
-    """The VAD model when this run skips silence, else None. Only `--vad on` fails without the model."""
+def skips_non_speech(request: TranscriptionRequest, audio_seconds: float) -> bool:
     if request.vad is VadMode.OFF or not engine_spec(request.engine).skips_silence:
-        return None
-    if request.vad is VadMode.AUTO and audio_seconds < AUTO_VAD_MIN_SECONDS:
-        return None
-    try:
-        return ensure_vad_model()
-    except VadModelUnavailable:
-        if request.vad is VadMode.ON:
-            raise
-        return None
+        return False
+    return request.vad is VadMode.ON or audio_seconds >= AUTO_VAD_MIN_SECONDS
+
+
+async def kept_speech(audio_path: Path, scratch_dir: Path, strict: bool) -> list[SampleSpan] | None:
+    """The spans the engine should hear (empty: no speech at all); None when speech detection is not
+    installed and not `strict` (the whole audio is heard)."""
+    cores = usable_cpu_count()
+    with WavSamples(audio_path) as samples:
+        total = len(samples)
+        pending = list(stretches(total, at_least=cores))
+        speech: list[SampleSpan] = []
+        try:
+            load_speech_detection(audio_path, scratch_dir)
+            while pending:
+                batch, pending = pending[:cores], pending[cores:]
+                # WavSamples reads with pread: its threads may share it.
+                found = await asyncio.gather(*(asyncio.to_thread(speech_in_stretch, samples, part) for part in batch))
+                speech += [span for spans in found for span in spans]
+        except SpeechDetectionUnavailable:
+            if strict:
+                raise
+            return None
+    return kept_spans(speech, total)

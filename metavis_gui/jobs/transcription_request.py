@@ -24,10 +24,10 @@ class AlignMode(str, Enum):
 
 
 class VadMode(str, Enum):
-    """Whether the engine skips what Silero VAD calls non-speech: auto does for media over a minute.
+    """Whether the engine hears only what Silero VAD calls speech: auto does for media over a minute.
 
-    Off by default, as measured (bench/README.md, speed targets): whisper.cpp's VAD cost time and lost more
-    speech than the words it kept out of music and noise.
+    Auto by default, as measured (bench/README.md, speed targets): on 30 minutes with 9 of music and noise
+    no word lands in the non-speech (56 without) and the word error rate drops; a short clip is left whole.
     """
 
     AUTO = "auto"
@@ -57,7 +57,7 @@ class TranscriptionRequest(BaseModel):
     write_adjacent_captions: bool = False
     engine: EngineIdFromName = DEFAULT_ENGINE  # an engine id or alias
     align: AlignMode = AlignMode.AUTO
-    vad: VadMode = VadMode.OFF
+    vad: VadMode = VadMode.AUTO
     # Engine processes side by side on parts of the audio; None: as the engine table and the machine suggest.
     engine_processes: int | None = Field(default=None, ge=1)
     model: str | None = None  # a model name or a path; None: WHISPERCPP_MODEL, then the default

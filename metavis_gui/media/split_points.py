@@ -1,4 +1,4 @@
-"""Where to cut long audio into parts that engines transcribe side by side: at the quietest moment near each cut.
+"""How many parts long audio is cut into for engines side by side, and the quietest moment near a cut.
 
 A cut inside a word costs that word (each part's engine hears half of it), so each cut is moved, within a
 search window around its even share, to the middle of the quietest stretch: a pause in speech, or the
@@ -28,18 +28,6 @@ ReadSamples = Callable[[int, int], np.ndarray]  # (first sample, sample count) -
 def part_count(audio_seconds: float, wanted_parts: int, min_part_seconds: float = MIN_PART_SECONDS) -> int:
     """How many parts this audio splits into: at most wanted_parts, each at least min_part_seconds."""
     return max(1, min(wanted_parts, int(audio_seconds // min_part_seconds)))
-
-
-def split_points(total_samples: int, parts: int, read_samples: ReadSamples) -> list[int]:
-    """The sample indices where parts 2..n start, ascending; empty for one part."""
-    points: list[int] = []
-    search = int(SEARCH_SECONDS * SAMPLE_RATE)
-    for index in range(1, parts):
-        target = total_samples * index // parts
-        first = max(0, target - search)
-        window = read_samples(first, min(total_samples, target + search) - first)
-        points.append(first + quietest_sample(window))
-    return points
 
 
 def quietest_sample(samples: np.ndarray) -> int:

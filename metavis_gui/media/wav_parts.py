@@ -1,8 +1,9 @@
-"""A part of the decoded 16-bit PCM WAV as a WAV of its own, copied in bounded blocks."""
+"""Parts of the decoded 16-bit PCM WAV as a WAV of their own, copied in bounded blocks."""
 
 from __future__ import annotations
 
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 _COPY_BLOCK_FRAMES = 1 << 20
@@ -10,13 +11,19 @@ _COPY_BLOCK_FRAMES = 1 << 20
 
 def write_wav_part(source: Path, target: Path, first: int, count: int) -> None:
     """Samples [first, first + count) of source as a WAV of their own, same format."""
+    write_wav_pieces(source, target, [(first, count)])
+
+
+def write_wav_pieces(source: Path, target: Path, pieces: Sequence[tuple[int, int]]) -> None:
+    """The (first sample, count) pieces of source joined end to end, in order, as one WAV, same format."""
     with wave.open(str(source), "rb") as reader, wave.open(str(target), "wb") as writer:
         writer.setparams(reader.getparams())
-        reader.setpos(first)
-        remaining = count
-        while remaining > 0:
-            block = reader.readframes(min(remaining, _COPY_BLOCK_FRAMES))
-            if not block:
-                break
-            writer.writeframes(block)
-            remaining -= len(block) // (reader.getsampwidth() * reader.getnchannels())
+        for first, count in pieces:
+            reader.setpos(first)
+            remaining = count
+            while remaining > 0:
+                block = reader.readframes(min(remaining, _COPY_BLOCK_FRAMES))
+                if not block:
+                    break
+                writer.writeframes(block)
+                remaining -= len(block) // (reader.getsampwidth() * reader.getnchannels())

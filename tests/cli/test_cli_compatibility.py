@@ -407,9 +407,7 @@ def run_generate(command: ReadmeCommand, words: list[str], place: Place) -> None
         assert str(out_dir / "transcript.words.v1.jsonl") in completed.stdout.splitlines(), completed.stdout
 
 
-MODELS_SUBCOMMANDS = {
-    "list", "available", "download", "delete", "install-default", "install-vad", "import-ggml", "import-ct2",
-}  # fmt: skip
+MODELS_SUBCOMMANDS = {"list", "available", "download", "delete", "install-default", "import-ggml", "import-ct2"}
 
 
 def run_models(command: ReadmeCommand, words: list[str], place: Place, server: ModelServer) -> None:
@@ -443,9 +441,6 @@ def run_models(command: ReadmeCommand, words: list[str], place: Place, server: M
         deleted = [line.removeprefix("deleted ") for line in completed.stdout.splitlines()]
         assert deleted and all(Path(path).is_relative_to(place.store) for path in deleted), completed.stdout
         assert all(not Path(path).exists() and not Path(path).is_symlink() for path in deleted)
-    elif subcommand == "install-vad":
-        installed = Path(completed.stdout.strip())
-        assert installed.is_relative_to(place.store / "vad") and installed.stat().st_size > 500_000, completed.stdout
     else:
         installed = Path(completed.stdout.strip())
         assert installed.is_relative_to(place.store) and installed.stat().st_size > 10_000_000, completed.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from metavis_gui.jobs.engine_stage import planned_part_count
-from metavis_gui.jobs.silence_skipping import AUTO_VAD_MIN_SECONDS, vad_model_for_run
+from metavis_gui.jobs.silence_skipping import AUTO_VAD_MIN_SECONDS, skips_non_speech
 from metavis_gui.jobs.transcription_request import TranscriptionRequest, VadMode
 
 
@@ -46,11 +46,10 @@ def test_other_engines_big_models_and_an_explicit_count(tmp_path: Path) -> None:
     assert planned_part_count(_request(tmp_path, threads=2, engine_processes=3), tiny, 15) == 1
 
 
-def test_vad_is_off_by_default_and_auto_runs_it_for_whisper_cpp_on_long_media(tmp_path: Path) -> None:
+def test_vad_is_auto_by_default_so_only_long_media_on_whisper_cpp_skips_non_speech(tmp_path: Path) -> None:
     long_media = AUTO_VAD_MIN_SECONDS + 1
-    assert vad_model_for_run(_request(tmp_path), long_media) is None
-    assert vad_model_for_run(_request(tmp_path, vad=VadMode.AUTO), long_media) is not None
-    assert vad_model_for_run(_request(tmp_path, vad=VadMode.AUTO), AUTO_VAD_MIN_SECONDS - 1) is None
-    assert vad_model_for_run(_request(tmp_path, vad=VadMode.ON), 5) is not None
-    assert vad_model_for_run(_request(tmp_path, vad=VadMode.OFF), long_media) is None
-    assert vad_model_for_run(_request(tmp_path, engine="faster-whisper", vad=VadMode.ON), long_media) is None
+    assert skips_non_speech(_request(tmp_path), long_media)
+    assert not skips_non_speech(_request(tmp_path), AUTO_VAD_MIN_SECONDS - 1)
+    assert skips_non_speech(_request(tmp_path, vad=VadMode.ON), 5)
+    assert not skips_non_speech(_request(tmp_path, vad=VadMode.OFF), long_media)
+    assert not skips_non_speech(_request(tmp_path, engine="faster-whisper", vad=VadMode.ON), long_media)

@@ -12,9 +12,10 @@ from metavis_gui.media.split_points import (
     SAMPLE_RATE,
     part_count,
     quietest_sample,
-    split_points,
 )
-from metavis_gui.media.wav_parts import write_wav_part
+from metavis_gui.media.part_plan import plan_parts
+from metavis_gui.media.speech_spans import SampleSpan
+from metavis_gui.media.wav_parts import write_wav_part, write_wav_pieces
 from metavis_gui.media.wav_samples import WavSamples
 
 
@@ -28,13 +29,15 @@ def test_a_cut_lands_in_the_pause_not_at_the_even_share() -> None:
     assert 13.0 <= cut <= 13.5
 
 
-def test_split_points_search_around_each_share_and_stay_in_order() -> None:
+def test_parts_of_unbroken_audio_are_cut_in_the_pause_near_each_share_in_order() -> None:
     total = 200 * SAMPLE_RATE
     audio = _noise(200, 0.3)
     for pause in (62.0, 141.0):  # near the thirds, 66.7 and 133.3 s
         audio[int(pause * SAMPLE_RATE) : int((pause + 0.4) * SAMPLE_RATE)] *= 0.001
-    points = split_points(total, 3, lambda first, count: audio[first : first + count])
-    assert [round(point / SAMPLE_RATE) for point in points] == [62, 141]
+    plans = plan_parts([SampleSpan(0, total)], 3, lambda first, count: audio[first : first + count])
+    assert [round(plan.source_first / SAMPLE_RATE) for plan in plans] == [0, 62, 141]
+    assert all(len(plan.pieces) == 1 for plan in plans)
+    assert sum(plan.sample_count for plan in plans) == total
 
 
 def test_part_count_keeps_every_part_long_enough() -> None:
@@ -57,3 +60,7 @@ def test_a_part_copied_out_of_a_wav_holds_exactly_its_samples(tmp_path: Path) ->
     with WavSamples(part) as copied:
         assert len(copied) == 30000
         assert np.array_equal(copied[0:30000], samples[1000:31000])
+    joined = tmp_path / "joined.wav"
+    write_wav_pieces(source, joined, [(100, 400), (40000, 5000)])
+    with WavSamples(joined) as copied:
+        assert np.array_equal(copied[0:5400], np.concatenate([samples[100:500], samples[40000:45000]]))

@@ -1,0 +1,84 @@
+"""Silero VAD (faster-whisper's ONNX network) on real speech between music and noise."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from metavis_gui.media import speech_spans
+from metavis_gui.media.speech_spans import SampleSpan, kept_spans, speech_in_stretch, stretches
+from metavis_gui.media.wav_samples import WavSamples
+from tests.conftest import JFK_WAV
+
+RATE = 16000
+
+
+def _jfk() -> np.ndarray:
+    with wave.open(str(JFK_WAV), "rb") as reader:
+        return np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+
+
+def _write(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(RATE)
+        writer.writeframes(samples.astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def speech_between_chords_and_noise(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20 s of chords, JFK (11 s), 20 s of pink-ish noise, JFK again: speech at 20-31 s and 51-62 s."""
+    time = np.arange(20 * RATE) / RATE
+    chords = 2500 * sum(np.sin(2 * np.pi * 220 * ratio * time) for ratio in (1.0, 1.26, 1.5))
+    noise = np.cumsum(np.random.default_rng(3).standard_normal(20 * RATE))
+    noise = 1500 * (noise - np.convolve(noise, np.ones(400) / 400, mode="same")) / 20
+    audio = np.concatenate([chords, _jfk(), noise, _jfk()])
+    return _write(tmp_path_factory.mktemp("vad") / "speech between chords and noise.wav", audio)
+
+
+def _kept_seconds(path: Path) -> list[tuple[float, float]]:
+    with WavSamples(path) as samples:
+        speech = [span for stretch in stretches(len(samples)) for span in speech_in_stretch(samples, stretch)]
+        kept = kept_spans(speech, len(samples))
+    return [(span.first / RATE, span.end / RATE) for span in kept]
+
+
+def test_the_speech_is_kept_and_the_chords_and_noise_are_left_out(speech_between_chords_and_noise: Path) -> None:
+    kept = _kept_seconds(speech_between_chords_and_noise)
+    assert len(kept) == 2, kept
+    (first_start, first_end), (second_start, second_end) = kept
+    assert 18.5 <= first_start <= 20.5 and 30.0 <= first_end <= 32.5
+    assert 49.5 <= second_start <= 51.5 and 61.0 <= second_end <= 62.1
+
+
+def test_stretches_cover_long_audio_and_speech_across_a_stretch_edge_is_joined(
+    speech_between_chords_and_noise: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = _kept_seconds(speech_between_chords_and_noise)
+    monkeypatch.setattr(speech_spans, "STRETCH_SAMPLES", 25 * RATE)  # an edge at 25 s, inside the first speech
+    assert [span.first for span in stretches(62 * RATE)] == [0, 25 * RATE, 50 * RATE]
+    in_stretches = _kept_seconds(speech_between_chords_and_noise)
+    assert len(in_stretches) == 2
+    for (start, end), (whole_start, whole_end) in zip(in_stretches, whole, strict=True):
+        assert abs(start - whole_start) < 0.6 and abs(end - whole_end) < 0.6
+
+
+def test_a_missing_vad_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, speech_between_chords_and_noise: Path
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "faster_whisper.vad", None)
+    with (
+        WavSamples(speech_between_chords_and_noise) as samples,
+        pytest.raises(
+            speech_spans.SpeechDetectionUnavailable,
+            match="faster-whisper.*Run scripts/setup again, or choose --vad auto or off",
+        ),
+    ):
+        speech_in_stretch(samples, SampleSpan(0, RATE))
