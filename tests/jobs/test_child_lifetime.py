@@ -21,6 +21,7 @@ from metavis_gui.jobs.child_process import ChildProcessFailedToStart, run_child_
 from metavis_gui.jobs.event_loop import run_on_qt_loop
 from metavis_gui.jobs.stale_temp_folders import remove_stale_work_dirs
 from tests.cli.console_script import CONSOLE_SCRIPT, GENERATE, silence
+from tests.conftest import run_ffmpeg
 from tests.support.running_transcription import RunningTranscription, is_gone
 
 pytestmark = [
@@ -55,6 +56,31 @@ def test_sigkill_of_the_command_takes_whisper_cli_along(tmp_path: Path, long_spe
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize("stage", ["decoding", "aligning"])
+def test_sigkill_at_another_stage_takes_every_child_along(stage: str, tmp_path: Path, long_speech_wav: Path) -> None:
+    """FFmpeg while decoding; the aligner and the worker it forked while aligning."""
+    media = long_speech_wav
+    if stage == "decoding":  # a long compressed input, so FFmpeg is still decoding when the kill comes
+        media = tmp_path / "long.opus"
+        run_ffmpeg("-stream_loop", "299", "-i", str(long_speech_wav), "-c:a", "libopus", "-b:a", "24k", str(media))
+    run = RunningTranscription.start(media, tmp_path / "out", tmp_path / "tmp")
+    try:
+        run.wait_for_stage(stage)
+        word = "ffmpeg" if stage == "decoding" else "metavis_gui.align.alignment_runner"
+        first = run.wait_for_child(word)
+        if stage == "aligning" and (os.cpu_count() or 1) > 1:
+            run.wait_for_child(word, below=first)
+        children = run.children()
+        run.process.kill()
+        run.process.wait(timeout=10)
+        deadline = time.monotonic() + STOP_DEADLINE_SECONDS
+        while any(not is_gone(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [pid for pid in children if not is_gone(pid)] == [], f"a child outlived the command at {stage}"
+    finally:
+        run.kill()
 
 
 def dead_pid() -> int:
