@@ -191,3 +191,45 @@ def test_the_engine_picker_offers_it_as_unavailable_with_the_reason(qtbot: QtBot
     assert "only on macOS on Apple Silicon" in options.engine_combo.itemData(index, Qt.ItemDataRole.ToolTipRole)
     options.set_engine("whisperkit")
     assert "only on macOS on Apple Silicon" in options.engine_note.text()
+
+
+def test_its_progress_bar_on_stdout_moves_the_jobs_progress(tmp_path: Path) -> None:
+    """whisperkit-cli draws its bar on stdout, not stderr; the engine stage must read it there too. The real
+    CLI runs only on Apple Silicon, so a fake one named so prints the bar and writes the JFK report."""
+    from metavis_gui.jobs.engine_stage import transcribe_audio
+    from metavis_gui.jobs.event_loop import run_on_qt_loop
+    from metavis_gui.jobs.transcription_request import JobProgress, TranscriptionRequest, VadMode
+    from tests.conftest import JFK_WAV
+
+    fake_cli = tmp_path / "bin" / "fake-whisperkit-cli"
+    fake_cli.parent.mkdir()
+    bar = "\\033[K[==========          ] {}%% | Elapsed Time: 0.50 s | Remaining: 0.50 s"
+    fake_cli.write_text(
+        "#!/bin/sh\n"
+        'while [ "$1" != "--report-path" ]; do shift; done\n'
+        f"printf '\\r{bar.format(25)}\\r{bar.format(60)}\\n'\n"
+        f"cp '{REPORT}' \"$2/jfk.json\"\n",
+        encoding="utf-8",
+    )
+    fake_cli.chmod(fake_cli.stat().st_mode | stat.S_IXUSR)
+    whisperkit = WhisperKitAdapter(WhisperKitProgram(fake_cli, "PATH"))
+    request = TranscriptionRequest(input_path=JFK_WAV, output_dir=tmp_path / "out", vad=VadMode.OFF)
+    fractions: list[float] = []
+
+    class Listener:
+        def progressed(self, progress: JobProgress) -> None:
+            fractions.append(progress.stage_fraction)
+
+        def segment_recognised(self, segment: object) -> None:
+            pass
+
+        def process_started(self, pid: int) -> None:
+            pass
+
+    transcript = run_on_qt_loop(
+        transcribe_audio(
+            request, whisperkit, model_folder(tmp_path / "tiny.en"), JFK_WAV, 11.0, tmp_path, Listener(), True
+        )
+    )
+    assert len(transcript.words) == 22
+    assert 0.25 in fractions and 0.6 in fractions, fractions
