@@ -77,8 +77,28 @@ def main() -> int:
                 print(f"  {name}: {cost.wall_seconds:.1f} s", file=sys.stderr, flush=True)
         print(_speed_table(costs, audio_seconds))
         print()
-        print(_quality_table(outputs, truth, text))
+        quality, boundaries = _quality_table(outputs, truth, text)
+        print(quality)
+    print()
+    print(_targets(costs, boundaries))
     return 0
+
+
+DEFAULT = next(iter(VARIANTS))
+
+
+def _targets(costs: dict[str, list[RunCost]], boundaries: dict[str, tuple[float, float]]) -> str:
+    """The alignment issue's targets for the default pipeline, each printed met or MISSED."""
+    ratio = median([cost.wall_seconds for cost in costs[DEFAULT]]) / median(
+        [cost.wall_seconds for cost in costs[BASELINE]]
+    )
+    boundary_median, boundary_p95 = boundaries[DEFAULT]
+    checks = [
+        (f"default / faster-whisper wall time = {ratio:.2f}", ratio <= 1.0, "<= 1.00"),
+        (f"default boundary median {boundary_median:.0f} ms", boundary_median <= 20, "<= 20 ms"),
+        (f"default boundary p95 {boundary_p95:.0f} ms", boundary_p95 <= 80, "<= 80 ms"),
+    ]
+    return "\n".join(f"{'met' if ok else 'MISSED':6s} {what} (target {target})" for what, ok, target in checks)
 
 
 def _speed_table(costs: dict[str, list[RunCost]], audio_seconds: float) -> str:
@@ -93,10 +113,13 @@ def _speed_table(costs: dict[str, list[RunCost]], audio_seconds: float) -> str:
     return f"{audio_seconds:.0f} s of speech\n" + format_table(header, rows)
 
 
-def _quality_table(outputs: dict[str, Path], truth: list[TruthWord], text: str) -> str:
+def _quality_table(
+    outputs: dict[str, Path], truth: list[TruthWord], text: str
+) -> tuple[str, dict[str, tuple[float, float]]]:
     import jiwer
 
     rows = []
+    boundaries: dict[str, tuple[float, float]] = {}
     for name, out in outputs.items():
         lines = (out / "transcript.words.v1.jsonl").read_text(encoding="utf-8").splitlines()
         records = [json.loads(line) for line in lines]
@@ -104,9 +127,11 @@ def _quality_table(outputs: dict[str, Path], truth: list[TruthWord], text: str) 
         error_rate = jiwer.wer(_normalised(text), _normalised(" ".join(word.text for word in words)))
         pairs = match_words(truth, words)
         boundary_ms = [abs(pair.start_error_ms) for pair in pairs] + [abs(pair.end_error_ms) for pair in pairs]
+        boundaries[name] = (median(boundary_ms), percentile(boundary_ms, 0.95))
         rows.append((name, f"{100 * error_rate:.1f}", f"{len(pairs)}/{len(truth)}",
-                     f"{median(boundary_ms):.0f}", f"{percentile(boundary_ms, 0.95):.0f}"))  # fmt: skip
-    return format_table(("variant", "WER %", "matched", "boundary median ms", "boundary p95 ms"), rows)
+                     f"{boundaries[name][0]:.0f}", f"{boundaries[name][1]:.0f}"))  # fmt: skip
+    header = ("variant", "WER %", "matched", "boundary median ms", "boundary p95 ms")
+    return format_table(header, rows), boundaries
 
 
 def _normalised(text: str) -> str:

@@ -98,19 +98,28 @@ def normalized(text: str) -> str:
     return "".join(character for character in text.lower() if character.isalnum() or character == "'")
 
 
-def boundary_errors_ms(truth: list[TruthWord], transcript: EditableTranscript) -> tuple[list[float], list[float]]:
-    """|start error| and |end error| of the recognized words that match a known word by text."""
+def boundary_errors_ms(truth: list[TruthWord], transcript: EditableTranscript) -> tuple[list[float], list[float], int]:
+    """|start error| and |end error| of the recognized words that match a known word by text.
+
+    An edge next to a word the engine dropped or misheard is not judged: the engine's neighbouring word
+    stands over that word's audio too ("But light" for "but the light": its start sits on "the"), so no
+    edge of the audio is its true edge. Only edges inside a run of matching words count. Also returns how
+    many words matched.
+    """
     words = list(transcript)
     matcher = SequenceMatcher(
         None, [normalized(w.text) for w in truth], [normalized(w.text) for w in words], autojunk=False
     )
-    start_errors, end_errors = [], []
+    start_errors, end_errors, matched = [], [], 0
     for block in matcher.get_matching_blocks():
+        matched += block.size
         for offset in range(block.size):
             known, found = truth[block.a + offset], words[block.b + offset]
-            start_errors.append(abs(found.start_ticks / TICKS_PER_SECOND - known.start_seconds) * 1000)
-            end_errors.append(abs(found.end_ticks / TICKS_PER_SECOND - known.end_seconds) * 1000)
-    return start_errors, end_errors
+            if offset > 0 or block.a == 0:
+                start_errors.append(abs(found.start_ticks / TICKS_PER_SECOND - known.start_seconds) * 1000)
+            if offset < block.size - 1 or block.a + block.size == len(truth):
+                end_errors.append(abs(found.end_ticks / TICKS_PER_SECOND - known.end_seconds) * 1000)
+    return start_errors, end_errors, matched
 
 
 def test_refine_never_worsens_the_known_boundary_set(
@@ -126,9 +135,9 @@ def test_refine_never_worsens_the_known_boundary_set(
         samples = np.frombuffer(reader.readframes(reader.getnframes()), "<i2")
     transcript.duration_ticks = round(len(samples) * TICKS_PER_SECOND / SAMPLE_RATE)
 
-    starts_before, ends_before = boundary_errors_ms(truth, transcript)
+    starts_before, ends_before, matched = boundary_errors_ms(truth, transcript)
     refine_all(transcript, compute_speech_envelope(samples, SAMPLE_RATE)).apply(transcript)
-    starts_after, ends_after = boundary_errors_ms(truth, transcript)
+    starts_after, ends_after, _ = boundary_errors_ms(truth, transcript)
     made_worse = [
         (round(before, 1), round(after, 1))
         for before, after in zip(starts_before + ends_before, starts_after + ends_after, strict=True)
@@ -136,14 +145,14 @@ def test_refine_never_worsens_the_known_boundary_set(
     ]
 
     figures = {
-        "matched_words": f"{len(starts_before)}/{len(truth)}",
+        "matched_words": f"{matched}/{len(truth)}",
         "start_median_ms": [round(median(starts_before), 1), round(median(starts_after), 1)],
         "end_median_ms": [round(median(ends_before), 1), round(median(ends_after), 1)],
         f"edges_made_worse_by_over_{WORSE_TOLERANCE_MS}_ms": made_worse,
     }
     (test_output_dir / "refine-known-boundary.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     print(f"refine on known-boundary speech (before, after): {figures}")
-    assert len(starts_before) >= len(truth) * 0.6, "whisper.cpp recognized too few words to measure"
+    assert matched >= len(truth) * 0.6, "whisper.cpp recognized too few words to measure"
     assert median(starts_after) <= median(starts_before), figures
     assert median(ends_after) <= median(ends_before), figures
     assert median(starts_after) < median(starts_before) or median(ends_after) < median(ends_before), figures
