@@ -1,17 +1,22 @@
 """The one decoder: any media to the 16 kHz mono WAV that the engines, the waveform and the aligner read.
 
-ffmpeg runs as a child process through run_child_process, so cancelling the awaiting task kills it.
+ffmpeg runs as a child process through run_child_process, so cancelling the awaiting task kills it. A WAV
+that is already 16 kHz mono 16-bit has its samples copied instead: FFmpeg would only start up to copy them.
 """
 
 from __future__ import annotations
 
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
 from metavis_gui.jobs.child_process import run_child_process
-from metavis_gui.media.decode import decode_arguments, decode_progress_seconds
+from metavis_gui.jobs.worker_thread import WorkerContext, run_in_worker_thread
+from metavis_gui.media.decode import ENGINE_SAMPLE_RATE, decode_arguments, decode_progress_seconds
 from metavis_gui.media.errors import MediaUnreadable
+from metavis_gui.media.pcm_wav import read_pcm_wav_layout
 from metavis_gui.media.probe import find_media_tool
+from metavis_gui.media.wav_parts import write_wav_pieces
 
 _STDERR_TAIL_CHARACTERS = 4000
 
@@ -40,6 +45,9 @@ async def decode_to_wav(
             on_fraction(min(1.0, seconds / expected_seconds))
 
     on_fraction(0.0)
+    if audio_stream == 0 and await _copied_engine_wav(media_path, wav_path, start_seconds, max_seconds):
+        on_fraction(1.0)
+        return
     result = await run_child_process(
         find_media_tool("ffmpeg"),
         decode_arguments(media_path, wav_path, start_seconds, max_seconds, audio_stream),
@@ -54,3 +62,24 @@ async def decode_to_wav(
             stderr_tail=result.stderr.strip()[-_STDERR_TAIL_CHARACTERS:],
         )
     on_fraction(1.0)
+
+
+async def _copied_engine_wav(media_path: Path, wav_path: Path, start_seconds: float, max_seconds: float | None) -> bool:
+    """Copies the asked-for samples when media_path is already engine audio; False (nothing written) otherwise."""
+    layout = read_pcm_wav_layout(media_path)
+    if layout is None or not layout.is_engine_audio:
+        return False
+    first = round(max(0.0, start_seconds) * ENGINE_SAMPLE_RATE)
+    count = layout.present_bytes // layout.frame_bytes - first
+    if max_seconds is not None:
+        count = min(count, round(max_seconds * ENGINE_SAMPLE_RATE))
+
+    def copy(context: WorkerContext[None]) -> bool:
+        try:
+            write_wav_pieces(media_path, wav_path, [(first, max(0, count))], stopped=context.cancelled)
+        except (OSError, EOFError, wave.Error):
+            wav_path.unlink(missing_ok=True)
+            return False  # the wave module reads it otherwise than the header walk did: FFmpeg will say
+        return True
+
+    return await run_in_worker_thread(copy, thread_name="metavis wav copy")

@@ -62,7 +62,14 @@ from metavis_gui.media.decode import (
     too_short_notice,
 )
 from metavis_gui.media.errors import MediaError, MediaUnreadable
-from metavis_gui.media.probe import MediaInfo, check_media_file, find_media_tool, parse_probe_output, probe_arguments
+from metavis_gui.media.probe import (
+    MediaInfo,
+    check_media_file,
+    find_media_tool,
+    parse_probe_output,
+    pcm_wav_media_info,
+    probe_arguments,
+)
 from metavis_gui.models.errors import ModelError
 from metavis_gui.timeline.transcript import Transcript
 
@@ -171,6 +178,9 @@ def _alignment_follow_up(
 
 
 async def _probe(path: Path, listener: JobListener) -> MediaInfo:
+    from_header = pcm_wav_media_info(path)
+    if from_header is not None:
+        return from_header
     ffprobe = find_media_tool("ffprobe")
     result = await run_child_process(ffprobe, probe_arguments(path), on_started=listener.process_started)
     return parse_probe_output(path, result.exit_code, result.stdout, result.stderr)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from metavis_gui import app_paths
 from metavis_gui.media.errors import MediaError, MediaNotFound, MediaToolMissing, MediaUnreadable, NoAudioStream
+from metavis_gui.media.pcm_wav import read_pcm_wav_layout, read_wav_head, riff_chunks
 
 
 class AudioStream(BaseModel):
@@ -144,26 +145,17 @@ def promised_wav_seconds(path: Path) -> float | None:
     FFmpeg takes a WAV's length from the bytes that are there, so a truncated file looks whole to ffprobe;
     the header's data size still tells what was meant to be there.
     """
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(_WAV_HEADER_READ_BYTES)
-    except OSError:
+    head = read_wav_head(path)
+    if head is None:
         return None
-    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-        return None
-    byte_rate, offset = None, 12
-    while offset + 8 <= len(head):
-        chunk_id, size = head[offset : offset + 4], struct.unpack_from("<I", head, offset + 4)[0]
+    byte_rate = None
+    for chunk_id, offset, size in riff_chunks(head):
         if chunk_id == b"fmt " and offset + 16 <= len(head):
             byte_rate = struct.unpack_from("<I", head, offset + 16)[0]
         elif chunk_id == b"data":
             streamed = size in (0, 0xFFFFFFFF)
             return None if streamed or not byte_rate else size / byte_rate
-        offset += 8 + size + (size & 1)
     return None
-
-
-_WAV_HEADER_READ_BYTES = 4096
 
 
 def probe_arguments(path: Path) -> list[str]:
@@ -173,6 +165,20 @@ def probe_arguments(path: Path) -> list[str]:
         "-show_format", "-show_streams",
         ffmpeg_input_argument(path),
     ]  # fmt: skip
+
+
+def pcm_wav_media_info(path: Path) -> MediaInfo | None:
+    """What ffprobe would say of a plain PCM WAV, read from its header; None for any other file."""
+    layout = read_pcm_wav_layout(path)
+    if layout is None:
+        return None
+    stream = AudioStream(
+        number=0, codec=layout.codec, channels=layout.channels, duration_seconds=layout.present_seconds
+    )
+    return MediaInfo(
+        path=path, duration_seconds=layout.present_seconds, format_name="wav", audio_stream_count=1, has_video=False,
+        audio_codec=layout.codec, sample_rate=layout.sample_rate, channels=layout.channels, audio_streams=(stream,),
+    )  # fmt: skip
 
 
 def parse_probe_output(path: Path, exit_code: int, stdout: str, stderr: str) -> MediaInfo:
