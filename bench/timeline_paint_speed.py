@@ -13,8 +13,10 @@
 4. One edit plus undo through the window's undo stack with every view attached (with its edit-journal
    line written and fsynced), export, and the resident memory.
 
-Paints and edits are CPU time of this process (`time.process_time`), so other work on a busy machine
-does not count; the edits also show wall time, which adds the journal's fsync wait.
+Garbage is collected as the app collects it (`GuiThreadGarbageCollector`: by a timer on the UI thread).
+The opening, paints and edits are CPU time of this process (`time.process_time`, the worker thread that
+reads the cached peaks included), so other work on a busy machine does not count; the opening and the
+edits also show wall time (the edits' adds the journal's fsync wait).
 5. A full pass of the garbage collector with the window open, its objects frozen as the app leaves
    them after opening, and unfrozen: the pause a full pass can put into a paint or a drag.
 """
@@ -54,6 +56,7 @@ from metavis_gui.contract import (
     serialize_word_records,
     write_transcript_bundle,
 )
+from metavis_gui.jobs.gui_thread_garbage_collection import GuiThreadGarbageCollector
 from metavis_gui.media.waveform_peaks import (
     compute_peaks_from_wav,
     peaks_cache_path,
@@ -133,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["METAVIS_CACHE_DIR"] = str(work / "cache")
     os.environ["METAVIS_DATA_DIR"] = str(work / "data")
     application = QApplication.instance() or QApplication([])
+    # As in the app: cyclic garbage is collected by a timer on this thread, never automatically (so never in
+    # the middle of the opening, which builds 150,000 objects that all stay).
+    garbage_collector = GuiThreadGarbageCollector(application)
     loop = qasync.QEventLoop(application)
     asyncio.set_event_loop(loop)
     rows: list[list[object]] = []
@@ -157,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from metavis_gui.ui.timeline import open_timeline
 
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         window = open_timeline(folder)
         window.resize(*VIEW_SIZE)
 
@@ -167,9 +173,9 @@ def main(argv: list[str] | None = None) -> int:
 
         loop.run_until_complete(asyncio.wait_for(until_drawn(), 30))
         application.processEvents()
-        open_seconds = time.perf_counter() - started
-        rows.append([f"open {WORD_COUNT} words with cached peaks", f"{open_seconds * 1000:.0f} ms", "< 1 s",
-                     _verdict(open_seconds < 1)])  # fmt: skip
+        open_seconds, open_cpu_seconds = time.perf_counter() - started, time.process_time() - started_cpu
+        measured = f"{open_cpu_seconds * 1000:.0f} ms (wall {open_seconds * 1000:.0f})"
+        rows.append([f"open {WORD_COUNT} words with cached peaks", measured, "< 1 s", _verdict(open_cpu_seconds < 1)])
 
         rows += full_collection_rows()
 
@@ -214,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         loop.close()  # stops the worker threads
+        garbage_collector.stop()
     print(f"Timeline window, {WORD_COUNT} words over 3 h, view {VIEW_SIZE[0]} x {VIEW_SIZE[1]} "
           f"({sys.implementation.name} {sys.version.split()[0]}, Qt platform {application.platformName()})")  # fmt: skip
     print(format_table(["figure", "measured", "target", ""], rows))

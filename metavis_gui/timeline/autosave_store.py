@@ -2,7 +2,8 @@
 
 One file per transcript (named after its path) in `<user data>/recovery/`. It
 holds the edited records as words-file lines plus where they came from, so
-the next start can offer to restore them. A clean save or a deliberate
+the next start can offer to restore them, and the split marks among them
+("joins", as in the journal: pairs of word indices). A clean save or a deliberate
 discard removes it; a file that remains means edits were not saved.
 
 Beside it, the transcript's edit journal (`edit_journal.py`) holds every edit
@@ -16,6 +17,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from metavis_gui.app_paths import user_data_dir
 from metavis_gui.contract import (
@@ -31,7 +33,7 @@ from metavis_gui.contract.bounded_reading import (
     loads_bounded,
     read_contract_bytes,
 )
-from metavis_gui.timeline.edit_journal import BaseKind, replay_journal
+from metavis_gui.timeline.edit_journal import BaseKind, WordJoins, replay_journal, word_joins_of
 
 RECOVERY_FORMAT = "metavis.timeline.recovery.v1"
 JOURNAL_SUFFIX = ".journal.jsonl"
@@ -44,6 +46,7 @@ class Recovery:
     media_path: Path | None
     saved_at: float
     records: list[WordRecord]
+    word_joins: WordJoins | None = None  # None: not recorded (an older file): the marks kept at the last save hold
 
 
 def recovery_dir() -> Path:
@@ -62,14 +65,18 @@ def _digest(words_path: Path) -> str:
     return hashlib.sha256(str(Path(words_path).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
-def write_recovery(words_path: Path, media_path: Path | None, records: list[WordRecord]) -> Path:
-    document = {
+def write_recovery(
+    words_path: Path, media_path: Path | None, records: list[WordRecord], word_joins: WordJoins | None = None
+) -> Path:
+    document: dict[str, Any] = {
         "format": RECOVERY_FORMAT,
         "wordsPath": str(Path(words_path).resolve()),
         "mediaPath": str(media_path) if media_path is not None else None,
         "savedAt": time.time(),
         "words": serialize_word_records(records).decode("utf-8"),
     }
+    if word_joins is not None:
+        document["joins"] = [[tail, head] for tail, head in word_joins]
     path = recovery_path_for(words_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
@@ -90,6 +97,7 @@ def read_recovery(path: Path) -> Recovery | None:
             media_path=Path(media) if media else None,
             saved_at=float(document["savedAt"]),
             records=records,
+            word_joins=word_joins_of(document.get("joins"), len(records)),
         )
     except (ContractError, OSError, ValueError, ArithmeticError, LookupError, TypeError, AttributeError):
         return None
@@ -110,7 +118,7 @@ def pending_recoveries() -> list[Recovery]:
         if journal is not None and journal.edit_count:
             by_words_path[journal.words_path] = Recovery(
                 path=journal.path, words_path=journal.words_path, media_path=journal.media_path,
-                saved_at=journal.saved_at, records=journal.records,
+                saved_at=journal.saved_at, records=journal.records, word_joins=journal.word_joins,
             )  # fmt: skip
     return sorted(by_words_path.values(), key=lambda item: item.saved_at, reverse=True)
 

@@ -18,7 +18,13 @@ not trusted: the journal is then ignored, and the newer file holds the edits any
 Lines (JSON, one a line, `\\n`-ended):
 - header: {"format", "wordsPath", "mediaPath", "startedAt", and either "words": the words file's text, or
   "base": {"kind": "words" | "recovery", "path", "size", "mtimeNs"}}
-- edit:   {"at": index, "remove": count, "words": [record lines], "savedAt": seconds since the epoch}
+- edit:   {"at": index, "remove": count, "words": [record lines], "joins": [[tail, head], ...],
+          "savedAt": seconds since the epoch}
+"joins" lists every split mark after the edit (a word cut from another between two letters, which a merge
+joins back without a space: `EditableTranscript.word_joins`) by the two words' indices; the words file has no
+room for them. The marks are few, so each edit states them all and the last edit's list is the one that holds.
+A journal written before marks were journaled has no "joins": its replay has no marks (`word_joins` None), and
+the window then restores those kept at the last save, as it did.
 A torn last line (the crash came mid-write) is ignored: every line before it was fsynced whole.
 """
 
@@ -50,6 +56,8 @@ BaseKind = Literal["words", "recovery"]
 BaseLoader = Callable[[BaseKind, Path], "list[WordRecord] | None"]
 # The words a journal starts from, made only if its header must hold them (no trusted base file).
 BaseRecords = Callable[[], "list[WordRecord]"]
+# Split marks as (tail index, head index) pairs into the word list: see the module's "joins".
+WordJoins = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,7 @@ class ReplayedJournal:
     saved_at: float
     records: list[WordRecord]
     edit_count: int
+    word_joins: WordJoins | None = None  # None: the journal did not record them
 
 
 class EditJournal:
@@ -121,15 +130,21 @@ class EditJournal:
         if splice is not None:
             self.record_splice(*splice)
 
-    def record_splice(self, at: int, remove: int, inserted: Sequence[WordRecord]) -> None:
-        """Append one edit: `remove` words from index `at` replaced by `inserted`, fsynced. Raises OSError."""
+    def record_splice(
+        self, at: int, remove: int, inserted: Sequence[WordRecord], word_joins: Sequence[tuple[int, int]] | None = None
+    ) -> None:
+        """Append one edit: `remove` words from index `at` replaced by `inserted`, fsynced; `word_joins`: every
+        split mark after it (None: not known, none recorded). Raises OSError."""
         if self._base_records is None:
             raise RuntimeError("start_from() must be called before the first edit is journaled")
         if not 0 <= at <= at + remove <= self.word_count:
             raise ValueError(f"splice {at}+{remove} outside the {self.word_count} journaled words")
         if not remove and not inserted:
             return
-        entry = {"at": at, "remove": remove, "words": [_line_of(record) for record in inserted], "savedAt": time.time()}
+        entry: dict[str, Any] = {"at": at, "remove": remove, "words": [_line_of(record) for record in inserted]}
+        if word_joins is not None:
+            entry["joins"] = [[tail, head] for tail, head in word_joins]
+        entry["savedAt"] = time.time()
         if self._started:
             self._append(entry)
         else:
@@ -213,19 +228,38 @@ def replay_journal(path: Path, load_base: BaseLoader | None = None) -> ReplayedJ
         words_path, media = Path(header["wordsPath"]), header.get("mediaPath")
         saved_at = float(header["startedAt"])
         edit_count = 0
+        joins: Any = None
         for line in complete_lines[1:]:
             entry = loads_bounded(line)
             at, remove = entry["at"], entry["remove"]
             if type(at) is not int or type(remove) is not int or not 0 <= at <= at + remove <= len(records):
                 return None
             records[at : at + remove] = _records_of(entry["words"])
+            joins = entry.get("joins")
             saved_at = float(entry["savedAt"])
             edit_count += 1
     except (LookupError, TypeError, ValueError, ArithmeticError):  # JsonRefused and ValidationError are ValueErrors
         return None
     if media is not None and not isinstance(media, str):
         return None
-    return ReplayedJournal(Path(path), words_path, Path(media) if media else None, saved_at, records, edit_count)
+    return ReplayedJournal(Path(path), words_path, Path(media) if media else None, saved_at, records, edit_count,
+                           word_joins_of(joins, len(records)))  # fmt: skip
+
+
+def word_joins_of(value: Any, word_count: int) -> WordJoins | None:
+    """Split marks as read from a journal or recovery file, or None when absent or not pairs of two distinct word
+    indices: the words are kept either way, and a merge of an unmarked split puts a space in."""
+    if not isinstance(value, list):
+        return None
+    pairs = []
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(type(index) is int for index in pair)):
+            return None
+        tail, head = pair
+        if not (0 <= tail < word_count and 0 <= head < word_count and tail != head):
+            return None
+        pairs.append((tail, head))
+    return tuple(pairs)
 
 
 def _base_records(header: dict[str, Any], load_base: BaseLoader | None) -> list[WordRecord] | None:

@@ -35,6 +35,10 @@ class EditableTranscript:
         self._by_key: dict[WordKey, EditableWord] = {word.key: word for word in self._words}
         if len(self._by_key) != len(self._words):
             raise ValueError("two words share a key")
+        # The split marks (tail key -> head key), so finding them costs the few there are, not every word.
+        self._heads_by_tail: dict[WordKey, WordKey] = {
+            word.key: word.continues_word_key for word in self._words if word.continues_word_key is not None
+        }
         self.duration_ticks = duration_ticks
         self._next_key = max(self._by_key, default=-1) + 1
         # An upper bound on any word's length (it never shrinks): how far back a word
@@ -140,6 +144,13 @@ class EditableTranscript:
             index -= 1
         return range(first, bisect_left(self._sort_keys, (end_ticks,)))
 
+    def word_joins(self) -> list[tuple[int, int]]:
+        """(tail index, head index) of every word split off another between two letters, whose head is still
+        here (a merge of the two joins them without a space), in order."""
+        return sorted(
+            (self.index_of(tail), self.index_of(head)) for tail, head in self._heads_by_tail.items() if head in self
+        )
+
     @property
     def words(self) -> tuple[EditableWord, ...]:
         """A snapshot copy; prefer indexing or iteration on large transcripts."""
@@ -212,6 +223,7 @@ class EditableTranscript:
     def _forget(self, key: WordKey, bulk: bool) -> None:
         """Take the word out; in bulk, only from the key map (the order is rebuilt after)."""
         word = self._by_key.pop(key)
+        self._heads_by_tail.pop(key, None)
         if not bulk:
             index = bisect_left(self._sort_keys, word.sort_key)
             del self._words[index]
@@ -220,6 +232,8 @@ class EditableTranscript:
     def _add(self, word: EditableWord, bulk: bool) -> None:
         self._longest_word_ticks = max(self._longest_word_ticks, word.duration_ticks)
         self._by_key[word.key] = word
+        if word.continues_word_key is not None:
+            self._heads_by_tail[word.key] = word.continues_word_key
         if not bulk:
             index = bisect_left(self._sort_keys, word.sort_key)
             self._sort_keys.insert(index, word.sort_key)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -78,3 +79,15 @@ def restore_word_joins(words_path: Path, transcript: EditableTranscript) -> str 
     if marked:
         transcript.apply_word_changes(WordChanges(put_words=tuple(marked)))
     return None
+
+
+def mark_word_joins(transcript: EditableTranscript, joins: Sequence[tuple[int, int]]) -> None:
+    """Make `joins` ((tail index, head index) pairs, as a recovery holds them) the transcript's only split marks."""
+    wanted = {tail: transcript[head].key for tail, head in joins}
+    changed = [
+        replace(word, continues_word_key=wanted.get(index))
+        for index, word in enumerate(transcript)
+        if word.continues_word_key != wanted.get(index)
+    ]
+    if changed:
+        transcript.apply_word_changes(WordChanges(put_words=tuple(changed)))

@@ -169,3 +169,46 @@ def test_after_an_autosave_the_journal_starts_from_the_recovery_file(user_data: 
     journal.record(words("Ask", "not", "what"))
     (recovered,) = pending_recoveries()
     assert recovered.path == journal.path and recovered.records == words("Ask", "not", "what")
+
+
+def test_split_marks_are_journaled_with_each_edit_and_the_last_list_holds(tmp_path: Path, user_data: Path) -> None:
+    words_path = tmp_path / "words.jsonl"
+    journal = EditJournal(journal_path_for(words_path), words_path, None)
+    journal.start_from(words("my", "fellow", "Americans"))
+    journal.record_splice(2, 1, words("Ameri", "cans", start=12000), [(3, 2)])
+    assert replay_journal(journal.path).word_joins == ((3, 2),)
+    journal.record_splice(0, 1, words("My"), [(3, 2)])
+    journal.record_splice(0, 1, words("my"), [])
+    replayed = replay_journal(journal.path)
+    assert replayed is not None and replayed.word_joins == () and len(replayed.records) == 4, "merged back"
+    (recovery,) = pending_recoveries()
+    assert recovery.word_joins == ()
+
+    write_recovery(words_path, None, words("my", "Ameri", "cans"), ((2, 1),))
+    journal.clear()
+    (recovery,) = pending_recoveries()
+    assert recovery.word_joins == ((2, 1),), "the autosave keeps them too"
+
+
+def test_a_journal_or_recovery_without_marks_still_replays_with_none_recorded(tmp_path: Path, user_data: Path) -> None:
+    """Written before marks were journaled (no "joins"), or with a damaged list: the words are kept either way."""
+    words_path = tmp_path / "words.jsonl"
+    journal = EditJournal(journal_path_for(words_path), words_path, None)
+    journal.start_from(words("a", "b"))
+    journal.record_splice(0, 1, words("A"))
+    assert "joins" not in journal.path.read_text(encoding="utf-8")
+    replayed = replay_journal(journal.path)
+    assert replayed is not None and replayed.records == words("A", "b") and replayed.word_joins is None
+
+    for damaged in ([[1, 1]], [[0, 5]], [[0]], [["1", 0]], {"1": 0}):
+        lines = journal.path.read_text(encoding="utf-8").splitlines()
+        entry = json.loads(lines[1])
+        entry["joins"] = damaged
+        journal.path.write_text("\n".join([lines[0], json.dumps(entry)]) + "\n", encoding="utf-8")
+        replayed = replay_journal(journal.path)
+        assert replayed is not None and replayed.records == words("A", "b") and replayed.word_joins is None, damaged
+
+    write_recovery(words_path, None, words("x"))
+    journal.clear()
+    (recovery,) = pending_recoveries()
+    assert recovery.records == words("x") and recovery.word_joins is None

@@ -9,7 +9,12 @@ import pytest
 from metavis_gui.contract import WordDraft, build_word_records
 from metavis_gui.timeline.edit_commands import MergeWithNext, SetWordText, SplitWord
 from metavis_gui.timeline.editable_transcript import EditableTranscript
-from metavis_gui.timeline.word_joins_store import restore_word_joins, save_word_joins, word_joins_path
+from metavis_gui.timeline.word_joins_store import (
+    mark_word_joins,
+    restore_word_joins,
+    save_word_joins,
+    word_joins_path,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +72,21 @@ def test_no_marks_leave_no_file_and_a_damaged_file_is_named_with_the_fix(tmp_pat
     word_joins_path(words_path).write_text('{"format": "metavis.timeline.word-joins.v1", "joins": [{"wordId": 3}]}')
     problem = restore_word_joins(words_path, whole)
     assert problem is not None and str(word_joins_path(words_path)) in problem and "delete it" in problem
+
+
+def test_the_transcript_lists_its_marks_by_index_and_marks_given_ones_exactly() -> None:
+    transcript = transcript_of("my", "fellow", "Americans", "ask")
+    americans = transcript[2]
+    assert transcript.word_joins() == []
+    SplitWord.create(transcript, americans.key, americans.start_ticks + 9_000, "Ameri", "cans").apply(transcript)
+    assert transcript.word_joins() == [(3, 2)]
+    reopened = EditableTranscript.from_word_records(transcript.to_word_records())
+    mark_word_joins(reopened, [(3, 2)])
+    assert reopened.word_joins() == [(3, 2)]
+    MergeWithNext(reopened[2].key).apply(reopened)
+    assert [word.text for word in reopened] == ["my", "fellow", "Americans", "ask"] and reopened.word_joins() == []
+
+    unmarked = EditableTranscript.from_word_records(transcript.to_word_records())
+    mark_word_joins(unmarked, [(3, 2)])
+    mark_word_joins(unmarked, [])
+    assert unmarked.word_joins() == []

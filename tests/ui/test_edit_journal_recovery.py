@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -30,31 +26,15 @@ from metavis_gui.timeline.edit_commands import (
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.ui.timeline import TimelineWindow, offer_timeline_recovery
 from metavis_gui.ui.timeline.timeline_opening import restore_timeline
-from tests.conftest import REPO_ROOT
+from tests.support.crashing_editor import run_editor_until_killed
 from tests.support.timeline_fixtures import pump
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
-CHILD_TIMEOUT_SECONDS = 60
-
-# The child edits as a user would, with the autosave held off (the crash comes within its 2 s), prints
-# the words it holds the moment the last edit returns, and is then killed.
-CHILD_PROGRAM = r"""
-import asyncio, os, sys
-from pathlib import Path
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ["QT_API"] = "pyside6"
-import qasync
-from PySide6.QtWidgets import QApplication
-application = QApplication([])
-loop = qasync.QEventLoop(application)
-asyncio.set_event_loop(loop)
-from metavis_gui.contract import serialize_word_records
-from metavis_gui.ui.timeline import open_timeline
-
-window = open_timeline(Path(sys.argv[1]))
+# The child edits as a user would, with the autosave held off (the crash comes within its 2 s), reports the
+# words it holds the moment the last edit returns, and is then killed.
+EDITS_BEFORE_THE_AUTOSAVE = r"""
 window.autosave.stop()
 window.autosave._after_edit.setInterval(3_600_000)
-editor, transcript, selection = window.editor, window.document.transcript, window.document.selection
 editor.retype(transcript[0].key, "Und")
 selection.select_one(transcript[1].key, "end")
 editor.nudge(+1); editor.nudge(+1)
@@ -62,33 +42,13 @@ selection.select_one(transcript[5].key)
 editor.delete_selected()
 editor.insert_word("uh", transcript[0].start_ticks - 12000, transcript[0].start_ticks)
 editor.retype(transcript[3].key, "fellows")
-print("EDITED " + serialize_word_records(window.document.records()).hex(), flush=True)
-loop.run_until_complete(asyncio.sleep(3600))
+report_words("EDITED")
+sleep_until_killed()
 """
 
 
 def run_child_until_edited(transcript_folder: Path) -> bytes:
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD_PROGRAM, str(transcript_folder)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO_ROOT, env=dict(os.environ),
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + CHILD_TIMEOUT_SECONDS
-        buffered = b""
-        while b"\n" not in buffered:
-            remaining = deadline - time.monotonic()
-            assert remaining > 0, "the child never finished its edits"
-            ready, _, _ = select.select([child.stdout], [], [], remaining)
-            if ready:
-                chunk = os.read(child.stdout.fileno(), 1 << 16)
-                assert chunk, f"the child ended early with {child.poll()}"
-                buffered += chunk
-        line = buffered.split(b"\n", 1)[0].decode()
-        assert line.startswith("EDITED "), line
-        return bytes.fromhex(line.split(" ", 1)[1])
-    finally:
-        child.send_signal(signal.SIGKILL)  # a crash: no autosave, no close, no clean-up
-        child.wait(10)
+    return run_editor_until_killed(transcript_folder, EDITS_BEFORE_THE_AUTOSAVE, "EDITED")
 
 
 def test_a_crash_before_the_autosave_loses_no_edit(transcript_copy: Path, user_folders: Path, qasync_loop) -> None:
@@ -110,6 +70,44 @@ def test_a_crash_before_the_autosave_loses_no_edit(transcript_copy: Path, user_f
         assert serialize_word_records(window.document.records()) == edited_words
         assert [word.text for word in window.document.transcript][:2] == ["uh", "Und"]
         assert window.document.is_modified
+    finally:
+        window.files._close_answered = True
+        window.close()
+
+
+# The child splits "Americans," between two letters after the last save, then is killed before the autosave
+# (the mark is only in the journal) or just after it (the journal is compacted into the recovery file).
+SPLIT_INSIDE_A_WORD = r"""
+window.autosave.stop()
+window.autosave._after_edit.setInterval(3_600_000)
+americans = next(word for word in transcript if word.text.startswith("Americans"))
+assert editor.split_at_letter(americans.key, americans.text, len("Ameri"), -1)
+if sys.argv[2] == "after the autosave":
+    window.autosave.write_now()
+report_words("SPLIT")
+sleep_until_killed()
+"""
+
+
+@pytest.mark.parametrize("crash", ["before the autosave", "after the autosave"])
+def test_a_word_split_after_the_last_save_merges_back_without_a_space_after_a_crash(
+    transcript_copy: Path, user_folders: Path, qasync_loop, crash: str
+) -> None:
+    words_path = transcript_copy / WORDS_FILE_NAME
+    split_words = run_editor_until_killed(transcript_copy, SPLIT_INSIDE_A_WORD, "SPLIT", extra_arguments=[crash])
+    assert journal_path_for(words_path).exists() == (crash == "before the autosave")
+    assert recovery_path_for(words_path).exists() == (crash == "after the autosave")
+
+    (recovery,) = pending_recoveries()
+    window = restore_timeline(recovery, show=False)
+    try:
+        assert serialize_word_records(window.document.records()) == split_words
+        transcript = window.document.transcript
+        head = next(word for word in transcript if word.text == "Ameri")
+        assert transcript.next_word(head.key).text.startswith("cans")
+        window.document.selection.select_one(head.key)
+        assert window.editor.merge_with_next()
+        assert transcript[transcript.index_of(head.key)].text.startswith("Americans"), "not 'Ameri cans'"
     finally:
         window.files._close_answered = True
         window.close()

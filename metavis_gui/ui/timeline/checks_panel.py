@@ -1,8 +1,10 @@
 """The checks panel: a row per timing problem (find_timing_problems); a click jumps to the word.
 
 A list model, not an item per row: a long transcript can have thousands of
-low-confidence words. Checked a moment after the window opens and after
-edits stop (one pass over the words), never on every drag step.
+low-confidence words. Checked a moment after the window has opened (its
+waveform drawn: on 30,000 words the caption checks take about half a second
+that the opening need not wait for) and after edits stop (one pass over the
+words), never on every drag step.
 """
 
 from __future__ import annotations
@@ -72,10 +74,18 @@ class ChecksPanel(QWidget):
         self._recheck.setSingleShot(True)
         self._recheck.setInterval(RECHECK_DELAY_MS)
         self._recheck.timeout.connect(self.refresh)
-        document.transcript_changed.connect(lambda change: self._recheck.start())
+        document.transcript_changed.connect(lambda change: self.check_soon())
         self.list.clicked.connect(self._on_row_chosen)
         self.list.activated.connect(self._on_row_chosen)
+        self._checked = False
+
+    def check_soon(self) -> None:
+        """The window has opened: check in a moment (and after edits stop, from now on, as before)."""
         self._recheck.start()
+
+    def stop(self) -> None:
+        """The window closed: no pending check (its document no longer signals edits)."""
+        self._recheck.stop()
 
     @property
     def problems(self) -> list[TimingProblem]:
@@ -83,6 +93,7 @@ class ChecksPanel(QWidget):
 
     def refresh(self) -> None:
         self._recheck.stop()
+        self._checked = True
         transcript = self.document.transcript
         clip = export_clip_of(self.document.opened)
         captions = caption_check_problems(transcript, remembered_caption_preset().rules, clip)
@@ -93,7 +104,7 @@ class ChecksPanel(QWidget):
 
     def next_problem(self, after_tick: int) -> TimingProblem | None:
         """Jump to the first problem after `after_tick` (the "next problem" key), wrapping to the first."""
-        if self._recheck.isActive():
+        if self._recheck.isActive() or not self._checked:
             self.refresh()
         problem = next_problem_after(self.problems, after_tick)
         if problem is not None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QToolBar
 
 from metavis_gui.contract import TICKS_PER_SECOND
+from metavis_gui.ui.timeline.ruler_choice import RULER_CHOICES, RulerChoice
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 from metavis_gui.ui.timeline.timeline_editor import TimelineEditor
 from metavis_gui.ui.timeline.timeline_file_commands import TimelineFileCommands
@@ -98,8 +99,6 @@ MENUS: dict[str, tuple[ActionSpec | None, ...]] = {
 
 NUDGE_STEPS = ("10 ms", "1 frame", "100 ms")
 TEN_MS_TICKS = TICKS_PER_SECOND // 100
-RULER_CHOICES = {"Time (ms)": None, "Frames 23.976": 24000 / 1001, "Frames 24": 24.0, "Frames 25": 25.0,
-                 "Frames 29.97": 30000 / 1001, "Frames 30": 30.0}  # fmt: skip
 
 
 def tooltip_of(spec: ActionSpec) -> str:
@@ -166,6 +165,7 @@ class ActionTarget(Protocol):
     document: TimelineDocument
     editor: TimelineEditor
     view: WordTimelineView
+    ruler: RulerChoice
     player: TimelinePlayer  # replaced when the media changes: handlers look it up each time they run
     files: TimelineFileCommands
 
@@ -202,8 +202,8 @@ def handlers_for(window: ActionTarget) -> dict[str, Callable[[], object]]:
         "pick_end": lambda: document.selection.set_edge("end"),
         "pick_word": lambda: document.selection.set_edge(None),
         "nudge_left": lambda: editor.nudge(-1), "nudge_right": lambda: editor.nudge(+1),
-        "nudge_left_frame": lambda: editor.nudge(-1, round(view.ruler_format.frame_ticks)),
-        "nudge_right_frame": lambda: editor.nudge(+1, round(view.ruler_format.frame_ticks)),
+        "nudge_left_frame": lambda: editor.nudge(-1, window.ruler.frame_ticks()),
+        "nudge_right_frame": lambda: editor.nudge(+1, window.ruler.frame_ticks()),
         "nudge_left_10ms": lambda: editor.nudge(-1, TEN_MS_TICKS), "nudge_right_10ms": lambda: editor.nudge(+1, TEN_MS_TICKS),
         "split_at_letter": window.start_split_at_letter,
         "previous_word": lambda: editor.select_neighbour(-1), "next_word": lambda: editor.select_neighbour(+1),

@@ -70,8 +70,9 @@ class TimelineAutosave(QObject):
             self.discard()
             return
         records = self.document.records()
+        joins = tuple(self.document.transcript.word_joins())
         try:
-            path = write_recovery(self.document.opened.words_path, self.media_path, records)
+            path = write_recovery(self.document.opened.words_path, self.media_path, records, joins)
         except (OSError, ContractError) as error:
             self.recovery_failed.emit(f"Could not write the recovery file: {error}")
             return
@@ -113,8 +114,9 @@ class TimelineAutosave(QObject):
         start_ticks, end_ticks = self._unjournaled_span
         self.journal.media_path = self.media_path
         try:
+            transcript = self.document.transcript
             self.journal.record_splice(
-                *splice_of_change(self.document.transcript, start_ticks, end_ticks, self.journal.word_count)
+                *splice_of_change(transcript, start_ticks, end_ticks, self.journal.word_count), transcript.word_joins()
             )
             self._unjournaled_span = None
         except OSError as error:

@@ -14,10 +14,11 @@ from PySide6.QtGui import QUndoStack
 
 from metavis_gui.contract import WordRecord, WordTimingSource
 from metavis_gui.timeline.edit_commands import EditCommand, EditRejected
+from metavis_gui.timeline.edit_journal import WordJoins
 from metavis_gui.timeline.editable_transcript import EditableTranscript
 from metavis_gui.timeline.transcript_change import TranscriptChange
 from metavis_gui.timeline.transcript_files import OpenedTranscript
-from metavis_gui.timeline.word_joins_store import restore_word_joins
+from metavis_gui.timeline.word_joins_store import mark_word_joins, restore_word_joins
 from metavis_gui.ui.timeline.timeline_undo_command import TimelineUndoCommand
 from metavis_gui.ui.timeline.word_selection import WordSelection
 
@@ -28,16 +29,26 @@ class TimelineDocument(QObject):
     edit_rejected = Signal(str)
 
     def __init__(
-        self, opened: OpenedTranscript, records: list[WordRecord] | None = None, parent: QObject | None = None
+        self,
+        opened: OpenedTranscript,
+        records: list[WordRecord] | None = None,
+        parent: QObject | None = None,
+        word_joins: WordJoins | None = None,
     ) -> None:
-        """`records` (restored edits) replace the opened ones; the document then starts modified."""
+        """`records` (restored edits) replace the opened ones; the document then starts modified. `word_joins`:
+        the restored edits' split marks, when their recovery recorded them."""
         super().__init__(parent)
         self.opened = opened
         self.transcript = EditableTranscript.from_word_records(
             opened.records if records is None else records, opened.duration_ticks, opened.timing_sources
         )
-        # Split marks kept from the last save (the words file has no room for them); a problem is for the window.
-        self.word_joins_problem = restore_word_joins(opened.words_path, self.transcript)
+        # Split marks (the words file has no room for them): the restored edits' own, else those kept at the last
+        # save; a problem reading those is for the window to show.
+        self.word_joins_problem: str | None = None
+        if word_joins is not None:
+            mark_word_joins(self.transcript, word_joins)
+        else:
+            self.word_joins_problem = restore_word_joins(opened.words_path, self.transcript)
         self.undo_stack = QUndoStack(self)
         self.selection = WordSelection(self)
         self._differs_from_disk = records is not None

@@ -43,7 +43,8 @@ def restore_timeline(recovery: Recovery, show: bool = True) -> TimelineWindow:
         opened = OpenedTranscript(recovery.words_path, [], [], None, recovery.media_path)
     if opened.media_path is None and recovery.media_path is not None and recovery.media_path.is_file():
         opened.media_path = recovery.media_path
-    window = TimelineWindow(opened, restored_records=recovery.records, open_words=open_timeline)
+    window = TimelineWindow(opened, restored_records=recovery.records, open_words=open_timeline,
+                            restored_word_joins=recovery.word_joins)  # fmt: skip
     return _show(window, show, ask_for_media=False)
 
 

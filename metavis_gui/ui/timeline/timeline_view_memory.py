@@ -8,24 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox
-
 from metavis_gui.timeline.view_state_store import (
     TimelineViewState,
     ViewStateUnreadable,
     load_view_state,
     save_view_state,
 )
+from metavis_gui.ui.timeline.ruler_choice import RulerChoice
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 from metavis_gui.ui.timeline.word_timeline_view import WordTimelineView
 
 
 class TimelineViewMemory:
     def __init__(
-        self, document: TimelineDocument, view: WordTimelineView, ruler_box: QComboBox,
+        self, document: TimelineDocument, view: WordTimelineView, ruler: RulerChoice,
         show_message: Callable[[str], None],
     ) -> None:  # fmt: skip
-        self.document, self.view, self.ruler_box, self._show_message = document, view, ruler_box, show_message
+        self.document, self.view, self.ruler, self._show_message = document, view, ruler, show_message
         opened = document.opened
         # Per clip: the media when it is known at opening (it stays the key if other media is chosen later).
         self.clip_path: Path = opened.media_path or opened.words_path
@@ -42,8 +41,7 @@ class TimelineViewMemory:
             if readable is not None:
                 self.view.open_at(readable, 0.0)
             return None
-        if self.ruler_box.findText(state.ruler) >= 0:
-            self.ruler_box.setCurrentText(state.ruler)
+        self.ruler.restore(state.ruler)
         self.view.open_at(state.ticks_per_pixel, state.start_ticks)
         if state.selected_start_ticks is not None:
             transcript = self.document.transcript
@@ -57,7 +55,7 @@ class TimelineViewMemory:
         word = transcript.word(key) if key is not None and key in transcript else None
         scale = self.view.scale
         return TimelineViewState(
-            ticks_per_pixel=scale.ticks_per_pixel, start_ticks=scale.start_ticks, ruler=self.ruler_box.currentText(),
+            ticks_per_pixel=scale.ticks_per_pixel, start_ticks=scale.start_ticks, ruler=self.ruler.saved_choice,
             selected_start_ticks=word.start_ticks if word else None, selected_text=word.text if word else None,
         )  # fmt: skip
 

@@ -24,6 +24,7 @@ from metavis_gui.contract import TICKS_PER_SECOND, WordRecord
 from metavis_gui.jobs.waveform_job import AudioStage, MediaAudio
 from metavis_gui.media.errors import MediaError
 from metavis_gui.media.waveform_peaks import WaveformPeaks
+from metavis_gui.timeline.edit_journal import WordJoins
 from metavis_gui.timeline.editable_word import WordKey
 from metavis_gui.timeline.speech_envelope import SpeechEnvelope
 from metavis_gui.timeline.timing_checks import TimingProblem
@@ -32,6 +33,7 @@ from metavis_gui.ui.timeline import timeline_actions
 from metavis_gui.ui.timeline.checks_panel import ChecksPanel
 from metavis_gui.ui.timeline.clip_frame_rate import FRAME_RATE_ERRORS, read_clip_frame_rate
 from metavis_gui.ui.timeline.find_replace_panel import FindReplacePanel
+from metavis_gui.ui.timeline.ruler_choice import RulerChoice
 from metavis_gui.ui.timeline.timeline_autosave import TimelineAutosave
 from metavis_gui.ui.timeline.timeline_document import TimelineDocument
 from metavis_gui.ui.timeline.timeline_editor import TimelineEditor
@@ -41,7 +43,6 @@ from metavis_gui.ui.timeline.timeline_panel import TimelinePanel
 from metavis_gui.ui.timeline.timeline_player import PLAYBACK_RATES, TimelinePlayer
 from metavis_gui.ui.timeline.timeline_preferences import POST_ROLL_KEY, PRE_ROLL_KEY, read_milliseconds
 from metavis_gui.ui.timeline.timeline_realignment import realign_words, words_to_realign
-from metavis_gui.ui.timeline.timeline_scale import RulerFormat
 from metavis_gui.ui.timeline.timeline_settings_menu import build_settings_menus
 from metavis_gui.ui.timeline.timeline_shuttle import TimelineShuttle
 from metavis_gui.ui.timeline.timeline_view_memory import TimelineViewMemory
@@ -65,11 +66,13 @@ class TimelineWindow(QMainWindow):
         restored_records: list[WordRecord] | None = None,
         parent: QWidget | None = None,
         open_words: Callable[[Path], object] | None = None,
+        restored_word_joins: WordJoins | None = None,
     ) -> None:
-        """`open_words` is what File > Open calls with the chosen words file (None: no Open)."""
+        """`open_words` is what File > Open calls with the chosen words file (None: no Open); `restored_records`
+        and `restored_word_joins`: edits restored after a crash, and their split marks when recorded."""
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.document = TimelineDocument(opened, restored_records, self)
+        self.document = TimelineDocument(opened, restored_records, self, restored_word_joins)
         self.editor = TimelineEditor(self.document)
         self.panel = TimelinePanel(self.document, self)
         self.view = self.panel.view
@@ -94,7 +97,7 @@ class TimelineWindow(QMainWindow):
         self.actions_by_name = timeline_actions.build_actions(self, timeline_actions.handlers_for(self))
         self.actions_by_name["open"].setEnabled(open_words is not None)
         self.speed_box, self.nudge_box, self.ruler_box = timeline_actions.build_toolbar(self, self.actions_by_name)
-        self.clip_frames_per_second: float | None = None  # the media's video frame rate, once ffprobe read it
+        self.ruler = RulerChoice(self.ruler_box, self)  # it keeps the clip's frame rate too
         self.inspector = WordInspector(self.document, self.editor, lambda: self.view.ruler_format.frames_per_second,
                                        self.show_message, self.view.setFocus, self,
                                        lambda: self.clip_frames_per_second)  # fmt: skip
@@ -107,7 +110,7 @@ class TimelineWindow(QMainWindow):
         timeline_actions.menu_titled(self, "&View").addAction(self.video_dock.toggleViewAction())
         self.setting_choices = build_settings_menus(self, self.view)
         self._connect()
-        self.view_memory = TimelineViewMemory(self.document, self.view, self.ruler_box, self.show_message)
+        self.view_memory = TimelineViewMemory(self.document, self.view, self.ruler, self.show_message)
         self.view_memory.restore()
         if self.document.word_joins_problem is not None:
             self.show_message(self.document.word_joins_problem)
@@ -115,6 +118,11 @@ class TimelineWindow(QMainWindow):
         self._update_title()
 
     # Media and audio.
+
+    @property
+    def clip_frames_per_second(self) -> float | None:
+        """The media's video frame rate once ffprobe has read it; None before, and for sound only."""
+        return self.ruler.clip_frames_per_second
 
     def set_media(self, media_path: Path | None) -> None:
         """Play and draw this media (None: silent clock, no waveform)."""
@@ -132,15 +140,17 @@ class TimelineWindow(QMainWindow):
             self.audio.close()
         self.audio = MediaAudio(media_path, self.document.opened.summary.duration_seconds
                                 if self.document.opened.summary else None) if media_path else None  # fmt: skip
-        self.clip_frames_per_second = None
-        self.inspector.refresh()
+        self.ruler.set_clip_rate(None)
         if self.audio is not None and media_path is not None:
             self.run_in_background(self._load_media_details(self.audio, media_path))
+        else:
+            self.checks.check_soon()
         self._update_title()
 
     async def _load_media_details(self, audio: MediaAudio, media_path: Path) -> None:
         """The waveform first (what the opening waits for), then the frame rate (ffprobe, for timecodes)."""
         await self._load_waveform(audio)
+        self.checks.check_soon()  # the window is open: the checks' pass no longer delays it
         await self._read_frame_rate(media_path)
 
     async def _read_frame_rate(self, media_path: Path) -> None:
@@ -150,8 +160,7 @@ class TimelineWindow(QMainWindow):
             self.show_message(f"Frame rate not read ({error}); timecodes use the ruler's rate")
             return
         if media_path == self.document.opened.media_path:
-            self.clip_frames_per_second = rate
-            self.inspector.refresh()
+            self.ruler.set_clip_rate(rate)  # the ruler, the frame nudges and the inspector follow it
 
     async def _load_waveform(self, audio: MediaAudio) -> None:
         try:
@@ -353,7 +362,7 @@ class TimelineWindow(QMainWindow):
         self.autosave.recovery_failed.connect(self.show_message)
         self.speed_box.currentIndexChanged.connect(lambda index: self.player.set_rate(PLAYBACK_RATES[index]))
         self.nudge_box.currentTextChanged.connect(self._on_nudge_step_chosen)
-        self.ruler_box.currentTextChanged.connect(self._on_ruler_chosen)
+        self.ruler.changed.connect(self._on_ruler_changed)
         self._update_undo_texts()
 
     def show_find(self) -> None:
@@ -363,12 +372,12 @@ class TimelineWindow(QMainWindow):
 
     def _on_nudge_step_chosen(self, text: str) -> None:
         if text == "1 frame":
-            self.editor.nudge_step_ticks = round(self.view.ruler_format.frame_ticks)
+            self.editor.nudge_step_ticks = self.ruler.frame_ticks()
         else:
             self.editor.nudge_step_ticks = int(text.split()[0]) * TICKS_PER_SECOND // 1000
 
-    def _on_ruler_chosen(self, text: str) -> None:
-        self.view.set_ruler_format(RulerFormat(timeline_actions.RULER_CHOICES[text]))
+    def _on_ruler_changed(self) -> None:
+        self.view.set_ruler_format(self.ruler.ruler_format())
         self._on_nudge_step_chosen(self.nudge_box.currentText())
         self.inspector.refresh()
 
@@ -393,6 +402,7 @@ class TimelineWindow(QMainWindow):
             return
         self.view_memory.remember()
         self.autosave.stop()
+        self.checks.stop()  # a closed window checks nothing (it lives on until collected)
         self.shuttle.stop()
         self.player.close()
         if self.audio is not None:

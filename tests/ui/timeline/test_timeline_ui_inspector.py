@@ -261,7 +261,8 @@ def test_typed_and_shown_timecodes_are_at_the_clips_frame_rate(
     target_frame = round(word.start_ticks / frame) + 2
     typed = f"00:00:{target_frame // 50:02d}:{target_frame % 50:02d}"
     window.document.selection.select_one(word.key)
-    assert window.ruler_box.currentText() == "Time (ms)", "the ruler counts no frames, the clip does"
+    assert window.ruler_box.currentText() == "Clip rate (50 fps)"
+    window.ruler_box.setCurrentText("Time (ms)")  # the user's choice: the ruler counts no frames, the clip does
 
     type_into(inspector.start_field, typed)
     moved = window.document.transcript.word(word.key)

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import os
-import select
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,31 +18,15 @@ from metavis_gui.contract import (
 from metavis_gui.timeline.autosave_store import pending_recoveries, recovery_path_for, write_recovery
 from metavis_gui.timeline.edit_commands import SetWordText
 from metavis_gui.ui.timeline import TimelineWindow, offer_timeline_recovery
-from tests.conftest import REPO_ROOT
+from tests.support.crashing_editor import run_editor_until_killed
 from tests.support.timeline_fixtures import pump
 from tests.support.ui_helpers import wait_until
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
-CHILD_TIMEOUT_SECONDS = 60
-
-# The child opens the transcript, edits it as a user would (retype, nudge, delete, insert, split), waits
-# for the autosave and prints the words it holds, then sleeps until it is killed.
-CHILD_PROGRAM = r"""
-import asyncio, os, sys
-from pathlib import Path
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ["QT_API"] = "pyside6"
-import qasync
-from PySide6.QtWidgets import QApplication
-application = QApplication([])
-loop = qasync.QEventLoop(application)
-asyncio.set_event_loop(loop)
-from metavis_gui.contract import serialize_word_records
+# The child edits the transcript as a user would (retype, nudge, delete, insert, split), waits for the
+# autosave and reports the words it holds, then sleeps until it is killed.
+EDITS_THEN_THE_AUTOSAVE = r"""
 from metavis_gui.timeline.autosave_store import recovery_path_for
-from metavis_gui.ui.timeline import open_timeline
-
-window = open_timeline(Path(sys.argv[1]))
-editor, transcript, selection = window.editor, window.document.transcript, window.document.selection
 editor.retype(transcript[0].key, "Und")
 selection.select_one(transcript[1].key, "end")
 editor.nudge(+1); editor.nudge(+1)
@@ -60,35 +39,15 @@ async def wait_for_autosave():
     recovery = recovery_path_for(Path(sys.argv[1]) / "transcript.words.v1.jsonl")
     while not recovery.exists():
         await asyncio.sleep(0.05)
-    print("AUTOSAVED " + serialize_word_records(window.document.records()).hex(), flush=True)
-    await asyncio.sleep(3600)
 
 loop.run_until_complete(wait_for_autosave())
+report_words("AUTOSAVED")
+sleep_until_killed()
 """
 
 
 def run_child_until_autosaved(transcript_folder: Path, environment: dict[str, str]) -> bytes:
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD_PROGRAM, str(transcript_folder)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO_ROOT, env=environment,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + CHILD_TIMEOUT_SECONDS
-        buffered = b""
-        while b"\n" not in buffered:
-            remaining = deadline - time.monotonic()
-            assert remaining > 0, "the child never autosaved"
-            ready, _, _ = select.select([child.stdout], [], [], remaining)
-            if ready:
-                chunk = os.read(child.stdout.fileno(), 1 << 16)
-                assert chunk, f"the child ended early with {child.poll()}"
-                buffered += chunk
-        line = buffered.split(b"\n", 1)[0].decode()
-        assert line.startswith("AUTOSAVED "), line
-        return bytes.fromhex(line.split(" ", 1)[1])
-    finally:
-        child.send_signal(signal.SIGKILL)  # a crash: no close, no save, no clean-up
-        child.wait(10)
+    return run_editor_until_killed(transcript_folder, EDITS_THEN_THE_AUTOSAVE, "AUTOSAVED", environment)
 
 
 def test_a_killed_editor_leaves_its_edits_and_the_next_start_restores_every_one(
