@@ -53,6 +53,57 @@ class Component:
     files: tuple[str, ...] = ()  # fnmatch patterns of paths relative to the internals folder
     distributions: tuple[str, ...] = ()  # its PyPI distributions: versions, modules and licence files
     note: str = ""
+    platforms: tuple[str, ...] = ()  # the sys.platform values whose bundles carry it; empty: every platform
+
+
+def _homebrew(formula: str, licence: str, *dylibs: str, note: str = "") -> Component:
+    """A library of Homebrew's FFmpeg that PyInstaller copied into the Mac bundle; the licence is the one the
+    formula declares, checked by a person against the library's own licence files."""
+    return Component(
+        name=f"{formula} (from Homebrew, a library of the bundled FFmpeg)",
+        licence=licence,
+        source=f"https://formulae.brew.sh/formula/{formula} (its formula names the source and licence)",
+        files=dylibs,
+        note=note,
+        platforms=("darwin",),
+    )
+
+
+# On Linux the system libraries FFmpeg needs come from Debian packages, whose copyright files name their
+# licences; a Mac has no such record, so the libraries Homebrew's ffmpeg (8.x: the formula's depends_on, and
+# theirs) links are listed here. The FFmpeg majors are pinned so that Qt Multimedia's own FFmpeg (7.x) is never
+# taken for Homebrew's, and so that a new FFmpeg is looked at by a person before a bundle with it passes.
+HOMEBREW_FFMPEG_LIBRARIES: tuple[Component, ...] = (
+    _homebrew(
+        "ffmpeg", "GPL-2.0-or-later",
+        "libavcodec.62.dylib", "libavdevice.62.dylib", "libavfilter.11.dylib", "libavformat.62.dylib",
+        "libavutil.60.dylib", "libswresample.6.dylib", "libswscale.9.dylib",
+        note="The FFmpeg libraries are LGPL-2.1-or-later on their own; linked with x264 and x265 (GPL) the "
+        "bundled FFmpeg as a whole is under the GPL.",
+    ),
+    _homebrew("x264", "GPL-2.0-only", "libx264.*.dylib"),
+    _homebrew("x265", "GPL-2.0-only", "libx265.*.dylib"),
+    _homebrew("lame", "LGPL-2.0-or-later", "libmp3lame.*.dylib"),
+    _homebrew("opus", "BSD-3-Clause", "libopus.*.dylib"),
+    _homebrew("libvpx", "BSD-3-Clause", "libvpx.*.dylib"),
+    _homebrew("dav1d", "BSD-2-Clause", "libdav1d.*.dylib"),
+    _homebrew("svt-av1", "BSD-3-Clause", "libSvtAv1Enc.*.dylib"),
+    _homebrew("libvmaf", "BSD-2-Clause-Patent", "libvmaf.*.dylib"),
+    _homebrew("sdl2", "Zlib", "libSDL2-2.0.*.dylib"),
+    _homebrew("openssl@3", "Apache-2.0", "libssl.3.dylib", "libcrypto.3.dylib"),
+    _homebrew("aom", "BSD-2-Clause", "libaom.*.dylib"),
+    _homebrew("libvorbis", "BSD-3-Clause", "libvorbis.*.dylib", "libvorbisenc.*.dylib"),
+    _homebrew("libogg", "BSD-3-Clause", "libogg.*.dylib"),
+    _homebrew("xz", "0BSD", "liblzma.*.dylib"),
+    # Subtitle rendering (libass and what it draws with), in FFmpeg builds that enable it (ffmpeg-full).
+    _homebrew("libass", "ISC", "libass.*.dylib"),
+    _homebrew("freetype", "FTL", "libfreetype.*.dylib"),
+    _homebrew("fribidi", "LGPL-2.1-or-later", "libfribidi.*.dylib"),
+    _homebrew("harfbuzz", "MIT", "libharfbuzz.*.dylib"),
+    _homebrew("libunibreak", "Zlib", "libunibreak.*.dylib"),
+    _homebrew("fontconfig", "MIT", "libfontconfig.*.dylib"),
+    _homebrew("libpng", "libpng-2.0", "libpng16.*.dylib"),
+)  # fmt: skip
 
 
 COMPONENTS: tuple[Component, ...] = (
@@ -218,6 +269,34 @@ COMPONENTS: tuple[Component, ...] = (
     Component(
         name="timecode", licence="MIT", source="https://github.com/eoyilmaz/timecode", distributions=("timecode",)
     ),
+    Component(
+        name="ONNX Runtime",
+        licence="MIT",
+        source="https://github.com/microsoft/onnxruntime",
+        files=("onnxruntime", "onnxruntime/*", "onnxruntime-*.dist-info", "onnxruntime-*.dist-info/*"),
+        distributions=("onnxruntime",),
+    ),
+    Component(
+        name="Silero VAD network (silero_vad_v6.onnx, as faster-whisper ships it)",
+        licence="MIT",
+        source="https://github.com/snakers4/silero-vad",
+        files=("silero", "silero/*"),
+    ),
+    Component(
+        name="FlatBuffers",
+        licence="Apache-2.0",
+        source="https://github.com/google/flatbuffers",
+        files=("flatbuffers", "flatbuffers/*"),
+        distributions=("flatbuffers",),
+    ),
+    Component(
+        name="Protocol Buffers",
+        licence="BSD-3-Clause",
+        source="https://github.com/protocolbuffers/protobuf",
+        files=("google", "google/*"),
+        distributions=("protobuf",),
+    ),
+    *HOMEBREW_FFMPEG_LIBRARIES,
 )
 
 
@@ -269,8 +348,16 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
-def component_of_file(name: str) -> Component | None:
-    return next((component for component in COMPONENTS if _matches(name, component.files)), None)
+def component_of_file(name: str, platform: str = sys.platform) -> Component | None:
+    """The component a bundle built on `platform` (a sys.platform value) holds this file of."""
+    return next(
+        (
+            component
+            for component in COMPONENTS
+            if (not component.platforms or platform in component.platforms) and _matches(name, component.files)
+        ),
+        None,
+    )
 
 
 def distribution_modules() -> dict[str, str]:
@@ -357,12 +444,13 @@ class Inventory:
     unlisted_modules: tuple[str, ...]
 
 
-def take_inventory(internals: Path) -> Inventory:
+def take_inventory(internals: Path, platform: str = sys.platform) -> Inventory:
+    """What the bundle at internals, built on `platform` (a sys.platform value), holds, and what is unlisted."""
     contents = read_bundle(internals)
     used: set[str] = set()
     system_libraries: list[str] = []
     for name in contents.files:
-        component = component_of_file(name)
+        component = component_of_file(name, platform)
         if component is not None:
             used.add(component.name)
         elif _matches(name, OWN_FILES):
@@ -376,8 +464,10 @@ def take_inventory(internals: Path) -> Inventory:
             used.update(c.name for c in COMPONENTS if by_module[module] in map(_normalized, c.distributions))
         elif not is_own_or_standard_module(module):
             unlisted_modules.append(module)
-    packages, unknown = debian_packages(internals, [name for name in system_libraries if name.startswith("lib")])
-    unknown += [name for name in system_libraries if not name.startswith("lib")]
+    # Only a Linux bundle's system libraries come from Debian packages; a Mac's must all be in the table.
+    from_packages = [name for name in system_libraries if name.startswith("lib") and platform == "linux"]
+    packages, unknown = debian_packages(internals, from_packages)
+    unknown += [name for name in system_libraries if name not in from_packages]
     return Inventory(
         components=tuple(component for component in COMPONENTS if component.name in used),
         debian=tuple(packages.values()),

@@ -163,6 +163,8 @@ class _Batch:
         warnings = [outcome.notice] if outcome.notice else []
         if outcome.timing is not None and outcome.timing.notice:
             warnings.append(outcome.timing.notice)
+        if outcome.encoder is not None and not outcome.encoder.on_coreml:
+            warnings.append(outcome.encoder.describe())
         return record.model_copy(
             update={
                 "status": InputStatus.DONE,

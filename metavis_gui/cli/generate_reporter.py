@@ -87,6 +87,8 @@ class GenerateReporter:
                 _say(
                     f"{timing.aligned} words timed from the audio{aligner}, {timing.engine_timed} kept the engine's times"
                 )
+            if outcome.encoder is not None:
+                _say(outcome.encoder.describe())
         if not self._json_lines:
             for path in outcome.output_paths:
                 print(path, flush=True)

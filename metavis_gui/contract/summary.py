@@ -16,6 +16,7 @@ from metavis_gui.contract.bounded_reading import (
     loads_bounded,
     read_contract_bytes,
 )
+from metavis_gui.contract.encoder_summary import EncoderSummary
 from metavis_gui.contract.errors import TranscriptFileInvalid
 from metavis_gui.contract.word_record import MAX_TICKS, Text
 from metavis_gui.contract.word_timing import TimingSummary
@@ -50,6 +51,8 @@ class TranscriptSummary(BaseModel):
     word_count: Annotated[int, Field(ge=0)] = Field(alias="wordCount")
     # Not in the contract's list; readers that do not know it skip it. Absent when no alignment was tried.
     timing: TimingSummary | None = None
+    # Likewise optional: absent unless the engine said where its encoder ran (a Core ML build of whisper.cpp).
+    encoder: EncoderSummary | None = None
 
     @field_validator("input_file_name")
     @classmethod
@@ -73,8 +76,9 @@ class TranscriptSummary(BaseModel):
 def serialize_summary(summary: TranscriptSummary) -> bytes:
     """Sorted keys, two-space indent, trailing newline: the same bytes for the same summary."""
     document = summary.model_dump(by_alias=True)
-    if document["timing"] is None:
-        del document["timing"]  # the summary stays byte for byte what it was before alignment existed
+    for optional in ("timing", "encoder"):
+        if document[optional] is None:
+            del document[optional]  # the summary stays byte for byte what it was before these existed
     text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
     return (text + "\n").encode("utf-8")
 

@@ -35,6 +35,8 @@ class EngineAvailability(BaseModel):
     location: Path | None = None  # where the program was found
     origin: str | None = None  # how it was found: bundled, built, PATH, WHISPERCPP_BIN
     notes: tuple[str, ...] = ()  # facts worth telling that do not stop it running (Core ML)
+    # A Core ML build of whisper.cpp: the Core ML compute-units choice applies to it.
+    takes_coreml_compute_units: bool = False
 
 
 class RunnableEngine(BaseModel):
@@ -46,6 +48,7 @@ class RunnableEngine(BaseModel):
     location: Path | None = None
     origin: str | None = None
     notes: tuple[str, ...] = ()
+    takes_coreml_compute_units: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,11 @@ def check_whisper_cpp(question: AvailabilityQuestion) -> RunnableEngine:
     if binary.coreml and wants_coreml() and question.model_name:
         notes = _coreml_notes(question.model_name, question.models_dir)
     return RunnableEngine(
-        details=f"version {binary.version or 'unknown'}, {build}", location=binary.path, origin=binary.origin, notes=notes
+        details=f"version {binary.version or 'unknown'}, {build}",
+        location=binary.path,
+        origin=binary.origin,
+        notes=notes,
+        takes_coreml_compute_units=binary.coreml,
     )
 
 

@@ -193,6 +193,7 @@ def describe_engine(
         location=found.location,
         origin=found.origin,
         notes=(*found.notes, *spec.picker_notes),
+        takes_coreml_compute_units=found.takes_coreml_compute_units,
     )
 
 

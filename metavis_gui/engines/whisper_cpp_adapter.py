@@ -18,6 +18,7 @@ from metavis_gui.engines.stall_timeouts import (
     WHISPER_CPP_STALL_TIMEOUT_SECONDS,
 )
 from metavis_gui.engines.whisper_cpp_binary import WhisperCppBinary
+from metavis_gui.engines.whisper_cpp_encoder import encoder_of_run
 from metavis_gui.engines.whisper_cpp_json import parse_whisper_cpp_json
 from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import ModelNotInstalled
@@ -28,9 +29,7 @@ from metavis_gui.timeline.transcript import Transcript
 # Names the model when none is given, like WHISPERCPP_BIN names the binary.
 MODEL_VARIABLE = "WHISPERCPP_MODEL"
 _PROGRESS_PATTERN = re.compile(r"progress\s*=\s*(-?\d+)%")
-_SEGMENT_PATTERN = re.compile(
-    r"^\[(\d+):(\d+):(\d+(?:\.\d+)?)\s*-->\s*(\d+):(\d+):(\d+(?:\.\d+)?)\]\s*(.*)$"
-)
+_SEGMENT_PATTERN = re.compile(r"^\[(\d+):(\d+):(\d+(?:\.\d+)?)\s*-->\s*(\d+):(\d+):(\d+(?:\.\d+)?)\]\s*(.*)$")
 _ERROR_LINE_PATTERN = re.compile(r"^(?:[\w.]+: )?error:")
 _EXIT_CODE_MEANINGS = {
     2: "the audio file was not found",
@@ -146,7 +145,8 @@ class WhisperCppAdapter:
                 exit_code=exit_code,
                 stderr_tail=stderr_tail(stderr),
             )
-        return parse_whisper_cpp_json(command.output_path, command.word_timing)
+        transcript = parse_whisper_cpp_json(command.output_path, command.word_timing)
+        return transcript.model_copy(update={"encoder": encoder_of_run(stderr)})
 
     @staticmethod
     def _model_argument(command: EngineCommand) -> str:

@@ -26,6 +26,7 @@ from metavis_gui.engines.whisperkit_report import parse_whisperkit_report
 from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.model_catalog import expected_model_path
 from metavis_gui.models.model_store import WHISPER_MODEL_NAMES
+from metavis_gui.models.whisperkit_sources import PUBLISHED_NAMES as WHISPERKIT_NAMES
 from metavis_gui.timeline.transcript import Transcript
 
 BINARY_VARIABLE = "WHISPERKIT_CLI"
@@ -171,7 +172,9 @@ def resolve_whisperkit_model(name_or_path: str, models_dir: Path | None = None) 
     stored = expected_model_path(EngineId.WHISPERKIT, name_or_path, models_dir)
     if stored.is_dir():
         return stored
-    if name_or_path in WHISPER_MODEL_NAMES:
+    if name_or_path in WHISPERKIT_NAMES:
+        advice = f"Download it with: metavis-transcribe models download {name_or_path} --engine whisperkit"
+    elif name_or_path in WHISPER_MODEL_NAMES:
         advice = (
             f"Download the folder {PUBLISHED_FOLDER_PREFIX}{name_or_path} of {MODELS_REPOSITORY} "
             f"and put its contents in {stored}."

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from metavis_gui.contract.encoder_summary import joined_encoder
 from metavis_gui.contract.ticks import TICKS_PER_SECOND, ticks_from_seconds
 from metavis_gui.engines.engine_adapter import EngineAdapter
 from metavis_gui.engines.engine_command import LiveSegment, TranscriptionSettings
@@ -193,7 +194,8 @@ def _joined(transcripts: list[Transcript], parts: list[AudioPart]) -> Transcript
             words.append(word.model_copy(update=times))
         next_segment += max((word.segment_index for word in transcript.words), default=-1) + 1
     language = next((transcript.language for transcript in transcripts if transcript.language), None)
-    return Transcript(words=tuple(words), language=language)
+    encoder = joined_encoder([transcript.encoder for transcript in transcripts])
+    return Transcript(words=tuple(words), language=language, encoder=encoder)
 
 
 async def _run_part_and_follow_up(

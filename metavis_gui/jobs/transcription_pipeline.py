@@ -241,6 +241,7 @@ def _write_outputs(
             tool=ToolInfo(name=adapter.name, version=adapter.version, model=model_id),
             word_count=len(records),
             timing=timing,
+            encoder=positioned.encoder,
         )
     except ValidationError as error:
         raise TranscriptionFailed(f"The transcript summary is invalid: {error}") from error
@@ -261,4 +262,5 @@ def _write_outputs(
         duration_seconds=media.duration_seconds,
         notice=notice,
         timing=timing,
+        encoder=positioned.encoder,
     )

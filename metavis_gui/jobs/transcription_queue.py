@@ -18,7 +18,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, ValidationError
 from PySide6.QtCore import QObject, Signal
 
-from metavis_gui.engines.engine_command import LiveSegment
+from metavis_gui.engines.engine_command import CoreMLComputeUnits, LiveSegment
 from metavis_gui.jobs.child_process import run_child_process
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import (
@@ -75,6 +75,7 @@ class JobSettings(BaseModel):
     language: str | None = None
     output_folder: Path | None = None  # None: next to each media file
     threads: int | None = None  # None: the request's default
+    coreml_compute_units: CoreMLComputeUnits | None = None  # None: the build's default; only a Core ML build uses it
 
 
 def transcript_folder_for(media_path: Path, output_folder: Path | None = None) -> Path:
@@ -349,7 +350,8 @@ class TranscriptionQueue(QObject):
             if timing is not None and timing.aligner is not None and outcome.word_count:
                 words += f" ({timing.aligned} timed from the audio)"
             done = outcome.notice or f"{words} written to {job.output_dir}"
-            self._end(job, JobStatus.DONE, " ".join([done, *job.warnings]))
+            encoder = [outcome.encoder.describe()] if outcome.encoder is not None else []
+            self._end(job, JobStatus.DONE, " ".join([done, *encoder, *job.warnings]))
 
     def _on_task_done(self, job: QueuedJob) -> None:
         # A task cancelled before its first step never enters _run's handlers.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from metavis_gui.contract.encoder_summary import EncoderSummary
 from metavis_gui.contract.word_timing import TimingSummary
 from metavis_gui.engines.engine_command import CoreMLComputeUnits
 from metavis_gui.exports.caption_rules import DEFAULT_CAPTION_PRESET, find_caption_preset
@@ -156,6 +157,7 @@ class TranscriptionOutcome(BaseModel):
     duration_seconds: float
     notice: str | None = None  # e.g. no speech found: not an error, but worth telling
     timing: TimingSummary | None = None  # how the words were timed, when alignment was tried
+    encoder: EncoderSummary | None = None  # where the engine ran its encoder, when it said
 
 
 class TranscriptionFailed(Exception):

@@ -19,6 +19,10 @@ class Ct2ModelInvalid(ModelImportError):
     """A CTranslate2 model folder is incomplete, truncated or not a CTranslate2 model."""
 
 
+class WhisperKitModelInvalid(ModelImportError):
+    """A WhisperKit model folder is incomplete, or holds something other than its Core ML models."""
+
+
 class Ct2ModelUnsupported(ModelImportError):
     """A readable CTranslate2 model that this converter cannot turn into a whisper.cpp model."""
 

@@ -9,6 +9,8 @@ Sources, pinned so a download is verified before it is used:
   `whisper/__init__.py` checks it the same way).
 - faster-whisper CTranslate2 folders: several files each, from the Hugging Face hub; see `faster_whisper_sources`.
   The folder is checked by structure (model.bin's tensors, the JSON files) and the weights by SHA-256 where known.
+- WhisperKit folders of compiled Core ML models, file by file from the hub's argmaxinc/whisperkit-coreml, with
+  the tokenizer from openai/whisper-<name>; checked by structure (see `whisperkit_sources`).
 
 A mirror serves every file at the same path below its root as the origin does: `ggml-tiny.en.bin` for
 whisper.cpp, `<sha256>/tiny.en.pt` for openai-whisper, `Systran/faster-whisper-tiny.en/resolve/main/model.bin`
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from metavis_gui.models import whisperkit_sources
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_id_from_name, engine_identity
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.faster_whisper_sources import (
@@ -233,7 +236,28 @@ def _build_catalog() -> tuple[CatalogEntry, ...]:
         for name, (sha256, size) in _OPENAI_MODELS.items()
     ]
     entries += [_faster_whisper_entry(name) for name in FASTER_WHISPER_SOURCES]
+    entries += [_whisperkit_entry(name) for name in whisperkit_sources.PUBLISHED_NAMES]
     return tuple(entries)
+
+
+def _whisperkit_entry(name: str) -> CatalogEntry:
+    files = tuple(
+        RemoteFile(name=file, remote_path=whisperkit_sources.remote_path(name, file))
+        for file in whisperkit_sources.model_folder_files()
+    )
+    return CatalogEntry(
+        engine=EngineId.WHISPERKIT,
+        name=name,
+        kind=ModelKind.WHISPERKIT_FOLDER,
+        remote_path=f"{whisperkit_sources.MODELS_REPOSITORY}/{whisperkit_sources.FOLDER_PREFIX}{name}",
+        size_bytes=None,
+        checksum=None,
+        checksum_algorithm=None,
+        default_base_url=HUGGING_FACE_URL,
+        note=f"Core ML models from {HUGGING_FACE_URL}{whisperkit_sources.MODELS_REPOSITORY} (Apple Silicon), with "
+        "the tokenizer, so runs need no network; no checksums are published: checked by structure",
+        files=files,
+    )
 
 
 def _faster_whisper_entry(name: str) -> CatalogEntry:
@@ -263,16 +287,17 @@ def _faster_whisper_entry(name: str) -> CatalogEntry:
 
 
 CATALOG: tuple[CatalogEntry, ...] = _build_catalog()
+_CORE_ML_KINDS = (ModelKind.COREML_ENCODER, ModelKind.WHISPERKIT_FOLDER)
 
 
 def catalog(engine: EngineId | str | None = None, *, include_coreml: bool | None = None) -> list[CatalogEntry]:
-    """Core ML encoders are listed only on Apple Silicon unless asked for."""
+    """Core ML models (whisper.cpp's encoders, WhisperKit's folders) are listed only on Apple Silicon unless asked for."""
     with_coreml = coreml_supported() if include_coreml is None else include_coreml
     engine_id = None if engine is None else engine_id_from_name(engine)
     return [
         entry
         for entry in CATALOG
-        if engine_id in (None, entry.engine) and (with_coreml or entry.kind is not ModelKind.COREML_ENCODER)
+        if engine_id in (None, entry.engine) and (with_coreml or entry.kind not in _CORE_ML_KINDS)
     ]
 
 

@@ -3,7 +3,8 @@
 Synchronous: the GUI runs it in a worker thread or child process. Bytes stream into `<file>.part` in
 the store and a later call resumes it with an HTTP Range request (`resumable_fetch`); only a file whose
 checksum (for Core ML zips: whose structure) is right gets its final name. A faster-whisper model is a
-folder of files: `ct2_folder_download` fetches each the same way into `<name>.part/`. After a failure:
+folder of files, and so is a WhisperKit model: `model_folder_download` fetches each the same way into
+`<name>.part/`. After a failure:
 - cancelled, connection lost or stalled: the `.part` is kept, to resume.
 - disk full: the `.part` is kept too. Writes are unbuffered, so its length is exactly what the system
   accepted, a correct prefix of the file; the message gives its size and how to delete it.
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from metavis_gui.contract.atomic_write import fsync_directory
-from metavis_gui.models.ct2_folder_download import download_ct2_folder
+from metavis_gui.models.ct2_folder_download import validate_ct2_folder
 from metavis_gui.models.ct2_import import SIDECAR_SUFFIX as CT2_SIDECAR_SUFFIX
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_identity
 from metavis_gui.models.errors import ModelImportError, ModelNotInstalled
@@ -36,6 +37,7 @@ from metavis_gui.models.model_catalog import (
     installed_path,
     partial_path,
 )
+from metavis_gui.models.model_folder_download import FolderValidator, download_model_folder
 from metavis_gui.models.resumable_fetch import (
     DEFAULT_TIMEOUT_SECONDS,
     CancelCheck,
@@ -53,6 +55,7 @@ from metavis_gui.models.resumable_fetch import (
     file_digest,
 )
 from metavis_gui.models.safe_unzip import safe_unzip
+from metavis_gui.models.whisperkit_sources import validate_whisperkit_folder
 
 # The errors are raised by the transfer, but callers know them as this module's.
 __all__ = [
@@ -68,6 +71,13 @@ __all__ = [
     "delete_model",
     "download_model",
 ]
+
+
+# The kinds that are folders of files, and what makes a complete folder of each a model.
+_FOLDER_VALIDATORS: dict[ModelKind, FolderValidator] = {
+    ModelKind.CT2_FOLDER: validate_ct2_folder,
+    ModelKind.WHISPERKIT_FOLDER: validate_whisperkit_folder,
+}
 
 
 def download_model(
@@ -88,10 +98,12 @@ def download_model(
     destination, part, url = installed_path(entry, models_dir), partial_path(entry, models_dir), entry.url(base_url)
     try:
         part.parent.mkdir(parents=True, exist_ok=True)
-        if entry.kind is ModelKind.CT2_FOLDER:
-            return download_ct2_folder(
-                entry, part, destination, base_url=base_url, is_cancelled=is_cancelled, report=report, timeout=timeout
-            )
+        validate = _FOLDER_VALIDATORS.get(entry.kind)
+        if validate is not None:
+            return download_model_folder(
+                entry, part, destination, validate=validate, base_url=base_url, is_cancelled=is_cancelled,
+                report=report, timeout=timeout,
+            )  # fmt: skip
         fetch_resumable(url, part, entry.size_bytes, is_cancelled, report, timeout)
         _verify(entry, part, url, is_cancelled)
         return _install(entry, part, destination, is_cancelled)

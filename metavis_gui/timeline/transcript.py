@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from metavis_gui.contract.encoder_summary import EncoderSummary
 from metavis_gui.contract.word_timing import WordTimingSource
 
 
@@ -34,6 +35,7 @@ class Transcript(BaseModel):
 
     words: tuple[TranscriptWord, ...] = ()
     language: str | None = None
+    encoder: EncoderSummary | None = None  # where the engine ran its encoder, when it said
 
     def shifted(self, offset_ticks: int) -> Transcript:
         """Times moved by offset_ticks, so they refer to the whole source file when only a part was transcribed."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from metavis_gui.contract import WORDS_FILE_NAME, ContractError, read_words_jsonl
+from metavis_gui.engines.engine_command import CoreMLComputeUnits
 from metavis_gui.jobs.queue_persistence import QueuePersistence
 from metavis_gui.jobs.transcription_queue import JobStatus, QueuedJob, TranscriptionQueue
 from metavis_gui.jobs.transcription_request import AlignMode
@@ -221,7 +222,10 @@ class MainWindow(QMainWindow):
 
         self.open_action = action("&Open…", QKeySequence.StandardKey.Open, self.open_files, "Add media files")
         self.open_transcript_action = action(
-            "Open &transcript…", "Ctrl+Shift+O", self.choose_transcript, "Open a transcript.words.v1.jsonl in the timeline"
+            "Open &transcript…",
+            "Ctrl+Shift+O",
+            self.choose_transcript,
+            "Open a transcript.words.v1.jsonl in the timeline",
         )
         self.quit_action = action("&Quit", "Ctrl+Q", self.close, "Quit; running jobs are cancelled")
         self.cancel_action = action("&Cancel", "Ctrl+.", self.cancel_selected, "Cancel the selected jobs")
@@ -348,6 +352,9 @@ class MainWindow(QMainWindow):
             self.options_panel.set_language(language)
         if keys.read_text(self.settings, keys.ALIGN_KEY) == AlignMode.OFF.value:
             self.options_panel.set_align_mode(AlignMode.OFF)
+        units = keys.read_text(self.settings, keys.COREML_COMPUTE_UNITS_KEY)
+        if units in {member.value for member in CoreMLComputeUnits}:
+            self.options_panel.set_coreml_compute_units(CoreMLComputeUnits(units))
         self.options_panel.set_output_folder(keys.read_output_folder(self.settings))
         geometry = keys.read_bytes(self.settings, keys.GEOMETRY_KEY)
         if geometry is None or not self.restoreGeometry(geometry):
@@ -365,6 +372,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(keys.MODEL_KEY, self.options_panel.model())
         self.settings.setValue(keys.LANGUAGE_KEY, self.options_panel.preferred_language())
         self.settings.setValue(keys.ALIGN_KEY, self.options_panel.align_mode().value)
+        self.settings.setValue(keys.COREML_COMPUTE_UNITS_KEY, self.options_panel.coreml_compute_units().value)
         keys.write_output_folder(self.settings, self.options_panel.output_folder())
 
     def _save_window_state(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from metavis_gui.engines.engine_availability import EngineAvailability
+from metavis_gui.engines.engine_command import CoreMLComputeUnits
 from metavis_gui.engines.engine_table import describe_engines
 from metavis_gui.engines.model_availability import ModelAvailability, describe_models
 from metavis_gui.jobs.transcription_queue import JobSettings
@@ -33,6 +34,19 @@ from metavis_gui.ui.display_formats import format_size
 
 AUTO_LANGUAGE = "auto"
 NEXT_TO_MEDIA = "Next to each media file"
+COREML_COMPUTE_UNIT_LABELS = {
+    CoreMLComputeUnits.ALL: "All (Neural Engine, GPU and CPU)",
+    CoreMLComputeUnits.CPU_AND_NEURAL_ENGINE: "CPU and Neural Engine",
+    CoreMLComputeUnits.CPU_ONLY: "CPU only",
+}
+COREML_COMPUTE_UNITS_TOOLTIP = (
+    "Where Core ML may run the encoder: All lets it choose; CPU and Neural Engine leaves the GPU to other "
+    "apps; CPU only is the slowest."
+)
+NO_COREML_REASON = (
+    "{engine} is not a Core ML build, so it has no Core ML encoder to place. Only whisper.cpp built with "
+    "Core ML (on Apple Silicon Macs) uses this choice."
+)
 
 
 class TranscriptionOptionsPanel(QWidget):
@@ -44,6 +58,7 @@ class TranscriptionOptionsPanel(QWidget):
         self._models: dict[str, ModelAvailability] = {}
         self._preferred_language = AUTO_LANGUAGE
         self._output_folder: Path | None = None
+        self._takes_coreml_units = False  # whether the chosen engine is a Core ML build
         self._folder_dialog: QFileDialog | None = None
 
         self.engine_combo = _combo("Engine", "Which speech recognition engine transcribes the files")
@@ -61,6 +76,9 @@ class TranscriptionOptionsPanel(QWidget):
             "Off: keep the engine's own word times."
         )
         self.align_check.setChecked(True)
+        self.coreml_units_combo = _combo("Core ML compute units", "Where Core ML runs the encoder")
+        for units, label in COREML_COMPUTE_UNIT_LABELS.items():
+            self.coreml_units_combo.addItem(label, units.value)
         self.output_label = QLabel(NEXT_TO_MEDIA)
         self.output_label.setAccessibleName("Output folder")
         self.output_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -92,6 +110,7 @@ class TranscriptionOptionsPanel(QWidget):
         form.addRow("", self.model_note)
         form.addRow(_buddy("&Language:", self.language_combo), self.language_combo)
         form.addRow("Word times:", self.align_check)
+        form.addRow(_buddy("Core ML &units:", self.coreml_units_combo), self.coreml_units_combo)
         form.addRow("Output:", self.output_label)
         form.addRow("", output_buttons)
 
@@ -99,6 +118,7 @@ class TranscriptionOptionsPanel(QWidget):
         self.engine_combo.currentIndexChanged.connect(self._on_engine_changed)
         self.model_combo.currentIndexChanged.connect(self._on_model_changed)
         self.language_combo.activated.connect(self._on_language_chosen)
+        self.coreml_units_combo.activated.connect(lambda index: self.options_changed.emit())
 
     def refresh(self) -> None:
         """Re-read which engines and models are on this machine, keeping the current choices."""
@@ -133,6 +153,7 @@ class TranscriptionOptionsPanel(QWidget):
             language=None if language == AUTO_LANGUAGE else language,
             output_folder=self._output_folder,
             align=self.align_mode(),
+            coreml_compute_units=self.coreml_compute_units() if self._takes_coreml_units else None,
         )
 
     def align_mode(self) -> AlignMode:
@@ -140,6 +161,13 @@ class TranscriptionOptionsPanel(QWidget):
 
     def set_align_mode(self, mode: AlignMode) -> None:
         self.align_check.setChecked(mode is AlignMode.AUTO)
+
+    def coreml_compute_units(self) -> CoreMLComputeUnits:
+        """The choice shown, kept even while the engine takes none, so switching back restores it."""
+        return CoreMLComputeUnits(self.coreml_units_combo.currentData() or CoreMLComputeUnits.ALL.value)
+
+    def set_coreml_compute_units(self, units: CoreMLComputeUnits) -> None:
+        _select_data(self.coreml_units_combo, units.value)
 
     def set_engine(self, name: str) -> None:
         _select_data(self.engine_combo, name)
@@ -214,6 +242,7 @@ class TranscriptionOptionsPanel(QWidget):
             text = engine.reason if not engine.available else "\n".join((engine.details, *engine.notes))
             self.engine_note.setText(text or "")
             self.engine_note.setToolTip(str(engine.location) if engine.location else "")
+        self._update_coreml_units(engine)
         model = self._models.get(self.model())
         english_only = model.english_only if model else self.model().endswith(".en")
         path = model.path if model else expected_model_path(self.engine(), self.model())
@@ -226,6 +255,19 @@ class TranscriptionOptionsPanel(QWidget):
         self.language_combo.setToolTip(
             f"{self.model()} only knows English" if english_only else "Auto-detect or the spoken language"
         )
+
+    def _update_coreml_units(self, engine: EngineAvailability | None) -> None:
+        applies = engine is not None and engine.available and engine.takes_coreml_compute_units
+        self._takes_coreml_units = applies
+        self.coreml_units_combo.setEnabled(applies)
+        if applies:
+            reason = COREML_COMPUTE_UNITS_TOOLTIP
+        elif engine is None or not engine.available:
+            name = engine.display_name if engine is not None else "The chosen engine"
+            reason = f"{name} cannot run here, so there is no Core ML encoder to place."
+        else:
+            reason = NO_COREML_REASON.format(engine=engine.display_name)
+        self.coreml_units_combo.setToolTip(reason)
 
 
 def _combo(name: str, description: str) -> QComboBox:

@@ -13,6 +13,7 @@ ENGINE_KEY = "transcription/engine"
 MODEL_KEY = "transcription/model"
 LANGUAGE_KEY = "transcription/language"
 ALIGN_KEY = "transcription/align"  # auto or off
+COREML_COMPUTE_UNITS_KEY = "transcription/coremlComputeUnits"  # all, cpu_and_ne or cpu_only
 OUTPUT_FOLDER_KEY = "output/folder"  # empty: next to each media file
 GEOMETRY_KEY = "window/geometry"
 SPLITTER_KEY = "window/splitter"

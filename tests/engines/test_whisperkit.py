@@ -176,8 +176,12 @@ def test_its_models_are_folders_in_the_store_found_by_name_or_path(tmp_path: Pat
     stored = model_folder(tmp_path / "whisperkit" / "base.en")
     assert resolve_whisperkit_model("base.en", tmp_path) == stored
     assert resolve_whisperkit_model(str(stored)) == stored
-    with pytest.raises(ModelMissing, match=r"'tiny.en' is not installed.*openai_whisper-tiny\.en of https://"):
+    download = r"'tiny.en' is not installed.*metavis-transcribe models download tiny\.en --engine whisperkit"
+    with pytest.raises(ModelMissing, match=download):
         resolve_whisperkit_model("tiny.en", tmp_path)
+    # Not among the folders the catalogue downloads: where to find it by hand.
+    with pytest.raises(ModelMissing, match=r"'medium' is not installed.*openai_whisper-medium of https://"):
+        resolve_whisperkit_model("medium", tmp_path)
     models = {model.name: model for model in describe_models(tmp_path, engine=EngineId.WHISPERKIT)}
     assert models["base.en"].installed and models["base.en"].path == stored and models["base.en"].is_folder
     assert not models["tiny.en"].installed and models["tiny.en"].path == tmp_path / "whisperkit" / "tiny.en"

@@ -133,3 +133,37 @@ def test_the_window_has_help_about(transcription_window: MainWindow) -> None:
     shown = transcription_window.findChild(AboutDialog)
     assert shown is not None and shown.isVisible()
     shown.close()
+
+
+# The dylibs PyInstaller copies beside Homebrew's ffmpeg 8.x (its formula's depends_on and theirs, as
+# `otool -L` lists them), with libass and freetype of builds that render subtitles.
+HOMEBREW_FFMPEG_DYLIBS = (
+    "libavcodec.62.dylib", "libavdevice.62.dylib", "libavfilter.11.dylib", "libavformat.62.dylib",
+    "libavutil.60.dylib", "libswresample.6.dylib", "libswscale.9.dylib", "libx264.165.dylib", "libx265.215.dylib",
+    "libmp3lame.0.dylib", "libopus.0.dylib", "libvpx.11.dylib", "libdav1d.7.dylib", "libSvtAv1Enc.3.dylib",
+    "libvmaf.3.dylib", "libSDL2-2.0.0.dylib", "libssl.3.dylib", "libcrypto.3.dylib", "libass.9.dylib",
+    "libfreetype.6.dylib", "libfribidi.0.dylib", "libharfbuzz.0.dylib", "libpng16.16.dylib",
+)  # fmt: skip
+
+
+def test_every_dylib_of_a_homebrew_ffmpeg_has_a_licence_on_the_mac(licences: ModuleType) -> None:
+    unmapped = [name for name in HOMEBREW_FFMPEG_DYLIBS if licences.component_of_file(name, "darwin") is None]
+    assert unmapped == [], f"add these to HOMEBREW_FFMPEG_LIBRARIES in packaging/third_party_licenses.py: {unmapped}"
+    x264 = licences.component_of_file("libx264.165.dylib", "darwin")
+    assert x264.licence == "GPL-2.0-only" and "Homebrew" in x264.name
+    assert licences.component_of_file("libavcodec.62.dylib", "darwin").licence == "GPL-2.0-or-later"
+
+
+def test_the_homebrew_rows_apply_to_mac_bundles_only(licences: ModuleType) -> None:
+    assert licences.component_of_file("libx264.165.dylib", "linux") is None  # Linux asks Debian's packages
+    assert licences.component_of_file("libavcodec.61.dylib", "darwin") is None  # not Homebrew's FFmpeg 8
+
+
+def test_a_mac_bundle_names_the_dylibs_of_no_component(licences: ModuleType, tmp_path: Path) -> None:
+    for name in (*HOMEBREW_FFMPEG_DYLIBS, "libmystery.1.dylib", "resources"):
+        (tmp_path / name).mkdir()
+    inventory = licences.take_inventory(tmp_path, platform="darwin")
+    assert inventory.unlisted_files == ("libmystery.1.dylib",) and inventory.debian == ()
+    text = licences.render(inventory, None)
+    x265 = text[text.index("x265 (from Homebrew") :][:200]
+    assert "Licence: GPL-2.0-only" in x265 and "formulae.brew.sh/formula/x265" in x265
