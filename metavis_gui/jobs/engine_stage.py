@@ -115,40 +115,27 @@ async def transcribe_audio(
         audio_path, work_dir, kept, planned_part_count(request, model_path, kept_seconds), total_samples
     )
     progress = _PartsProgress(len(parts), listener.progressed, follow_up.stage if follow_up else None)
+    runner = _PartRunner(request, adapter, listener, progress, follow_up)
     listener.progressed(JobProgress(stage=JobStage.TRANSCRIBING, stage_fraction=0.0))
     if len(parts) == 1 and parts[0].path == audio_path:
-        return await _run_part_and_follow_up(
-            request, adapter, settings, parts[0], work_dir, 0, progress, listener, follow_up
-        )
-    return await _run_parts(request, adapter, settings, parts, work_dir, progress, listener, follow_up)
+        return await runner.transcribe_and_follow_up(settings, parts[0], work_dir, 0)
+    return await _run_parts(runner, settings, parts, work_dir)
 
 
 async def _run_parts(
-    request: TranscriptionRequest,
-    adapter: EngineAdapter,
-    settings: TranscriptionSettings,
-    parts: list[AudioPart],
-    work_dir: Path,
-    progress: _PartsProgress,
-    listener: EngineStageListener,
-    follow_up: PartFollowUp | None,
+    runner: _PartRunner, settings: TranscriptionSettings, parts: list[AudioPart], work_dir: Path
 ) -> Transcript:
     """All parts at once, the threads shared out; the first failure cancels (and so kills) the others."""
-    threads = max(1, request.threads // len(parts))
+    threads = max(1, settings.threads // len(parts))
     try:
         async with asyncio.TaskGroup() as group:
             tasks = [
                 group.create_task(
-                    _run_part_and_follow_up(
-                        request,
-                        adapter,
+                    runner.transcribe_and_follow_up(
                         settings.model_copy(update={"audio_path": part.path, "threads": threads}),
                         part,
                         work_dir / f"part-{index}",
                         index,
-                        progress,
-                        listener,
-                        follow_up,
                     )
                 )
                 for index, part in enumerate(parts)
@@ -198,27 +185,6 @@ def _joined(transcripts: list[Transcript], parts: list[AudioPart]) -> Transcript
     return Transcript(words=tuple(words), language=language, encoder=encoder)
 
 
-async def _run_part_and_follow_up(
-    request: TranscriptionRequest,
-    adapter: EngineAdapter,
-    settings: TranscriptionSettings,
-    part: AudioPart,
-    work_dir: Path,
-    index: int,
-    progress: _PartsProgress,
-    listener: EngineStageListener,
-    follow_up: PartFollowUp | None,
-) -> Transcript:
-    transcript = await _run_part(request, adapter, settings, part, work_dir, index, progress, listener)
-    progress.engine_done(index)
-    if follow_up is None or not transcript.words:
-        progress.follow_up_report(index, 1.0)
-        return transcript
-    return await follow_up.run(
-        transcript, part.path, work_dir, lambda fraction: progress.follow_up_report(index, fraction)
-    )
-
-
 class _PartsProgress:
     """The mean of each part's furthest fraction: engines report per 30 s window, segments fill in between.
 
@@ -255,57 +221,74 @@ class _PartsProgress:
             self._progressed(JobProgress(stage=stage, stage_fraction=overall))
 
 
-async def _run_part(
-    request: TranscriptionRequest,
-    adapter: EngineAdapter,
-    settings: TranscriptionSettings,
-    part: AudioPart,
-    work_dir: Path,
-    index: int,
-    progress: _PartsProgress,
-    listener: EngineStageListener,
-) -> Transcript:
-    work_dir.mkdir(parents=True, exist_ok=True)
-    command = adapter.build_command(settings, work_dir)
-    stall_timeout_seconds = request.stall_timeout_seconds or adapter.stall_timeout_seconds(settings.model_path)
+@dataclass(frozen=True)
+class _PartRunner:
+    """Runs one part of the audio through the engine, then through the follow-up when there is one."""
 
-    def on_stderr_line(line: str) -> None:
-        fraction = adapter.progress_fraction(line)
-        if fraction is not None:
-            progress.report(index, fraction)
+    request: TranscriptionRequest
+    adapter: EngineAdapter
+    listener: EngineStageListener
+    progress: _PartsProgress
+    follow_up: PartFollowUp | None
 
-    def on_stdout_line(line: str) -> None:
-        segment = adapter.live_segment(line)
-        if segment is not None:
-            progress.report(index, segment.end_seconds / part.seconds)
-            piece = part.plan.piece_at(segment.start_seconds)
-            times = {
-                "start_seconds": request.start_seconds + part.plan.source_seconds(segment.start_seconds, piece=piece),
-                "end_seconds": request.start_seconds + part.plan.source_seconds(segment.end_seconds, piece=piece),
-            }
-            listener.segment_recognised(segment.model_copy(update=times))
-        else:
-            # Engines that print progress on stdout (WhisperKit) rather than stderr.
-            on_stderr_line(line)
-
-    try:
-        result = await run_child_process(
-            command.program,
-            command.arguments,
-            on_stdout_line=on_stdout_line,
-            on_stderr_line=on_stderr_line,
-            stall_timeout_seconds=stall_timeout_seconds,
-            on_started=listener.process_started,
-            environment=dict(command.environment),
+    async def transcribe_and_follow_up(
+        self, settings: TranscriptionSettings, part: AudioPart, work_dir: Path, index: int
+    ) -> Transcript:
+        transcript = await self.transcribe(settings, part, work_dir, index)
+        self.progress.engine_done(index)
+        if self.follow_up is None or not transcript.words:
+            self.progress.follow_up_report(index, 1.0)
+            return transcript
+        return await self.follow_up.run(
+            transcript, part.path, work_dir, lambda fraction: self.progress.follow_up_report(index, fraction)
         )
-    except ChildProcessStalled as error:
-        raise EngineTimedOut(f"{adapter.name} stopped responding: {error}") from error
-    except ChildProcessFailedToStart as error:
-        raise EngineNotFound(f"{adapter.name} could not be started: {error}") from error
-    if result.crashed:
-        raise EngineCrashed(
-            f"{adapter.name} crashed while transcribing {request.input_path.name}. "
-            "Try again; if it keeps crashing, try a smaller model.",
-            stderr_tail=stderr_tail(result.stderr),
-        )
-    return adapter.read_result(command, result.exit_code, result.stderr)
+
+    async def transcribe(
+        self, settings: TranscriptionSettings, part: AudioPart, work_dir: Path, index: int
+    ) -> Transcript:
+        request, adapter, listener, progress = self.request, self.adapter, self.listener, self.progress
+        work_dir.mkdir(parents=True, exist_ok=True)
+        command = adapter.build_command(settings, work_dir)
+        stall_timeout_seconds = request.stall_timeout_seconds or adapter.stall_timeout_seconds(settings.model_path)
+
+        def on_stderr_line(line: str) -> None:
+            fraction = adapter.progress_fraction(line)
+            if fraction is not None:
+                progress.report(index, fraction)
+
+        def on_stdout_line(line: str) -> None:
+            segment = adapter.live_segment(line)
+            if segment is not None:
+                progress.report(index, segment.end_seconds / part.seconds)
+                piece = part.plan.piece_at(segment.start_seconds)
+                times = {
+                    "start_seconds": request.start_seconds
+                    + part.plan.source_seconds(segment.start_seconds, piece=piece),
+                    "end_seconds": request.start_seconds + part.plan.source_seconds(segment.end_seconds, piece=piece),
+                }
+                listener.segment_recognised(segment.model_copy(update=times))
+            else:
+                # Engines that print progress on stdout (WhisperKit) rather than stderr.
+                on_stderr_line(line)
+
+        try:
+            result = await run_child_process(
+                command.program,
+                command.arguments,
+                on_stdout_line=on_stdout_line,
+                on_stderr_line=on_stderr_line,
+                stall_timeout_seconds=stall_timeout_seconds,
+                on_started=listener.process_started,
+                environment=dict(command.environment),
+            )
+        except ChildProcessStalled as error:
+            raise EngineTimedOut(f"{adapter.name} stopped responding: {error}") from error
+        except ChildProcessFailedToStart as error:
+            raise EngineNotFound(f"{adapter.name} could not be started: {error}") from error
+        if result.crashed:
+            raise EngineCrashed(
+                f"{adapter.name} crashed while transcribing {request.input_path.name}. "
+                "Try again; if it keeps crashing, try a smaller model.",
+                stderr_tail=stderr_tail(result.stderr),
+            )
+        return adapter.read_result(command, result.exit_code, result.stderr)

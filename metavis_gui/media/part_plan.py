@@ -9,6 +9,7 @@ one, else to the quietest moment near it (split_points).
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,8 +49,11 @@ class PartPlan:
         return (chosen.source_first + inside) / SAMPLE_RATE
 
     def piece_at(self, part_seconds: float) -> int:
-        starts = [piece.part_first for piece in self.pieces]
-        return max(0, bisect.bisect_right(starts, part_seconds * SAMPLE_RATE) - 1)
+        return max(0, bisect.bisect_right(self._piece_starts, part_seconds * SAMPLE_RATE) - 1)
+
+    @functools.cached_property
+    def _piece_starts(self) -> list[int]:
+        return [piece.part_first for piece in self.pieces]
 
 
 def whole_audio_plan(total_samples: int) -> PartPlan:
