@@ -2,7 +2,10 @@
 
 QMediaPlayer reports its position every 50-100 ms; between reports the
 playhead is extrapolated from the clock at the playback rate, so it moves
-smoothly. Without QtMultimedia (it ships in PySide6-Addons) or without media,
+smoothly. While not playing the media is held paused, never stopped: Qt's
+FFmpeg backend renders the frame at a seek only in the paused state, so the
+video preview shows the playhead's frame from the moment the clip opens.
+Without QtMultimedia (it ships in PySide6-Addons) or without media,
 a silent clock stands in: time still advances, so the playhead, highlighting
 and "play word" work, only without sound. Offscreen with no sound card
 QMediaPlayer itself advances time (ARCHITECTURE.md).
@@ -85,6 +88,7 @@ class TimelinePlayer(QObject):
             self._media.setAudioOutput(self._audio)
             self._media.errorOccurred.connect(lambda error, text: self.playback_failed.emit(text))
             self._media.hasVideoChanged.connect(self.video_availability_changed.emit)
+            self._media.mediaStatusChanged.connect(self._on_media_status)
             self._media.setSource(QUrl.fromLocalFile(str(media_path)))
 
     @property
@@ -106,6 +110,7 @@ class TimelinePlayer(QObject):
     def seek(self, ticks: int) -> None:
         ticks = max(0, min(ticks, self.duration_ticks))
         if self._media is not None:
+            self._hold_paused()
             self._stale_report = self._media.position()
             self._media.setPosition(round(ticks / _TICKS_PER_MS))
             self._reported_ms = round(ticks / _TICKS_PER_MS)
@@ -180,11 +185,28 @@ class TimelinePlayer(QObject):
             return
         if ticks >= self.duration_ticks:
             self.pause()
-            ticks = self.duration_ticks
+            self.seek(self.duration_ticks)  # a player run off the end pauses at 0: keep its picture at the playhead
+            return
         # A fresh report a little behind the extrapolation would make the playhead twitch back.
         if self._playing and 0 < self._position_ticks - ticks < _MAX_EXTRAPOLATION_MS * _TICKS_PER_MS:
             ticks = self._position_ticks
         self._set_position(ticks)
+
+    def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
+        ended_loading = status in (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.EndOfMedia)
+        if ended_loading and self._hold_paused() and self._media is not None:
+            self._media.setPosition(round(self._position_ticks / _TICKS_PER_MS))  # the playhead's frame, not 0's
+
+    def _hold_paused(self) -> bool:
+        """Pause a stopped player (just loaded, or run off the end) so a seek shows its frame; True when it did."""
+        media = self._media
+        loaded = media is not None and media.mediaStatus() in (
+            QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferingMedia,
+            QMediaPlayer.MediaStatus.BufferedMedia, QMediaPlayer.MediaStatus.EndOfMedia)  # fmt: skip
+        if not loaded or self._playing or media.playbackState() != QMediaPlayer.PlaybackState.StoppedState:
+            return False
+        media.pause()
+        return True
 
     def _current_ms(self) -> float:
         if self._media is None:

@@ -25,7 +25,7 @@ from metavis_gui.jobs.waveform_job import AudioStage, MediaAudio
 from metavis_gui.media.errors import MediaError
 from metavis_gui.media.waveform_peaks import WaveformPeaks
 from metavis_gui.timeline.edit_journal import WordJoins
-from metavis_gui.timeline.editable_word import WordKey
+from metavis_gui.timeline.editable_word import WordEdge, WordKey
 from metavis_gui.timeline.speech_envelope import SpeechEnvelope
 from metavis_gui.timeline.timing_checks import TimingProblem
 from metavis_gui.timeline.transcript_files import OpenedTranscript
@@ -290,6 +290,13 @@ class TimelineWindow(QMainWindow):
         self.view.show_word(key)
         self.player.seek(self.document.transcript.word(key).start_ticks)
 
+    def _seek_paused_to_selected(self, edge: WordEdge) -> None:
+        # Paused, the playhead (and the video preview) follows the word stepped to or the time typed; playing,
+        # it plays on.
+        key = self.document.selection.current_key
+        if not self.player.is_playing and key is not None and key in self.document.transcript:
+            self.player.seek(self.document.transcript.word(key).edge_ticks(edge))
+
     # Editing that needs the window (inline editor, playhead, panels).
 
     def start_retype(self, key: WordKey | None = None) -> None:
@@ -354,6 +361,11 @@ class TimelineWindow(QMainWindow):
         self.view.scrub_requested.connect(self.scrub)
         self.view.retype_requested.connect(self.start_retype)
         self.text_view.word_clicked.connect(self.seek_to_word)
+        for name in ("previous_word", "next_word"):
+            self.actions_by_name[name].triggered.connect(lambda: self._seek_paused_to_selected("start"))
+        self.inspector.start_field.returnPressed.connect(lambda: self._seek_paused_to_selected("start"))
+        self.inspector.end_field.returnPressed.connect(lambda: self._seek_paused_to_selected("end"))
+        self.inspector.duration_field.returnPressed.connect(lambda: self._seek_paused_to_selected("end"))
         self.text_view.retype_requested.connect(self.start_retype)
         self.checks.problem_chosen.connect(self.jump_to_problem)
         self.document.edit_rejected.connect(self.show_message)
