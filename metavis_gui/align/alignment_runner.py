@@ -1,7 +1,7 @@
 """A child process that aligns a transcript's words to its audio: `python -m metavis_gui.align.alignment_runner`.
 
     python -m metavis_gui.align.alignment_runner --audio AUDIO.wav --words IN.json --out OUT.json
-        [--language en] [--workers N] [--acoustic-models DIR]
+        [--language en] [--workers N] [--acoustic-models DIR] [--wait-for-words SECONDS]
 
 - AUDIO.wav: 16 kHz mono 16-bit PCM (the pipeline's one decoder writes it), times are from its first sample.
 - IN.json: `{"words": [{"text", "start_ticks", "end_ticks", "confidence", "segment_index"}, ...]}`, the
@@ -15,6 +15,9 @@
 It speaks the engine runners' line protocol (`runner_protocol`): `progress = NN%` on stderr as chunks
 finish, one `error: ...` line and an exit code on failure: 2 bad arguments or words file, 3 the acoustic
 model failed to load, 4 the audio could not be read, 5 pocketsphinx is not installed, 10 alignment failed.
+With `--wait-for-words` it loads its modules and the acoustic model first and then waits for IN.json (the
+pipeline starts it while the engine still runs, and writes the words by a rename), saying `waiting = words`
+on stderr every 30 s so the parent knows it is alive.
 `main(argv)` is what a frozen app dispatches to. numpy, pydantic and pocketsphinx are imported only after
 the arguments are parsed, and the forked workers inherit the loaded decoder.
 """
@@ -25,6 +28,7 @@ import argparse
 import json
 import os
 import sys
+import time
 import wave
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +48,9 @@ from metavis_gui.engines.runner_protocol import (
 )
 
 SAMPLE_RATE = 16_000
+HEARTBEAT_SECONDS = 30.0
+WAITING_LINE = "waiting = words"
+_WAIT_POLL_SECONDS = 0.005
 # Two workers take a 4-minute clip from 0.0105x to 0.0067x of its duration on a 2-core machine.
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -63,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--acoustic-models", type=Path, action="append", default=[], help="a folder of acoustic models per language"
     )
+    parser.add_argument(
+        "--wait-for-words",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="load everything first, then wait up to SECONDS for the words file to appear (written whole, by a "
+        "rename): started while the engine still runs, the aligner's start-up costs the run nothing",
+    )
     return parser
 
 
@@ -71,8 +86,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(arguments: argparse.Namespace) -> None:
-    words = _read_words(arguments.words)
-    samples = _read_audio(arguments.audio)
     try:
         import pocketsphinx  # noqa: F401 - only to say so now if it is missing
     except ImportError as error:
@@ -81,6 +94,13 @@ def _run(arguments: argparse.Namespace) -> None:
         ) from error
     from metavis_gui.align.pocketsphinx_chunk_aligner import AcousticModelFailed
     from metavis_gui.align.word_alignment import align_words
+
+    decoder = None
+    if arguments.wait_for_words is not None:
+        decoder = _loaded_decoder(arguments)
+        _wait_for(arguments.words, arguments.wait_for_words)
+    words = _read_words(arguments.words)
+    samples = _read_audio(arguments.audio)
 
     reported = -1
 
@@ -100,6 +120,7 @@ def _run(arguments: argparse.Namespace) -> None:
             progress=progressed,
             workers=max(1, arguments.workers),
             acoustic_model_folders=arguments.acoustic_models,
+            decoder=decoder,
         )
     except AcousticModelFailed as error:
         raise RunnerFailed(EXIT_MODEL_FAILED, str(error)) from error
@@ -112,6 +133,38 @@ def _run(arguments: argparse.Namespace) -> None:
             EXIT_TRANSCRIPTION_FAILED, f"the output {arguments.out} could not be written: {error}"
         ) from error
     progressed(1.0)
+
+
+def _loaded_decoder(arguments: argparse.Namespace) -> Any:
+    """The decoder align_words would make, made now (None without a model for the language); the modules
+    reading words and audio are imported too."""
+    import numpy  # noqa: F401
+
+    from metavis_gui.align.acoustic_models import acoustic_model_for
+    from metavis_gui.align.pocketsphinx_chunk_aligner import AcousticModelFailed, create_decoder
+    from metavis_gui.timeline.transcript import TranscriptWord  # noqa: F401
+
+    model = acoustic_model_for(arguments.language, arguments.acoustic_models)
+    if model is None:
+        return None
+    try:
+        return create_decoder(model)
+    except AcousticModelFailed as error:
+        raise RunnerFailed(EXIT_MODEL_FAILED, str(error)) from error
+
+
+def _wait_for(path: Path, seconds: float) -> None:
+    """Until `path` exists; a line on stderr every HEARTBEAT_SECONDS tells the parent this child is alive."""
+    deadline = time.monotonic() + seconds
+    next_heartbeat = time.monotonic() + HEARTBEAT_SECONDS
+    while not path.exists():
+        now = time.monotonic()
+        if now > deadline:
+            raise RunnerFailed(EXIT_USAGE, f"no words file {path} came within {seconds:g} s")
+        if now > next_heartbeat:
+            print(WAITING_LINE, file=sys.stderr, flush=True)
+            next_heartbeat = now + HEARTBEAT_SECONDS
+        time.sleep(_WAIT_POLL_SECONDS)
 
 
 def _read_words(path: Path) -> list[Any]:

@@ -60,10 +60,12 @@ def align_words(
     workers: int = 1,
     acoustic_model_folders: Sequence[Path] = (),
     limits: SpanCheckLimits = DEFAULT_LIMITS,
+    decoder: Decoder | None = None,
 ) -> AlignmentResult:
     """`progress` hears the finished fraction (0..1) as chunks complete. `workers` > 1 forks that many
     processes (where the platform can fork): do so only from a process with no other threads, such as
-    the alignment runner. Raises AcousticModelFailed when the model cannot be loaded."""
+    the alignment runner. `decoder`: one already made for this language's model. Raises AcousticModelFailed
+    when the model cannot be loaded."""
     words = tuple(words)
     model = acoustic_model_for(language, acoustic_model_folders)
     if model is None:
@@ -71,7 +73,7 @@ def align_words(
     audio = _as_int16(samples)
     if not words:
         return _engine_times_only(words, model.name, None)
-    decoder = create_decoder(model)
+    decoder = decoder or create_decoder(model)
     lexicon = PronunciationLexicon(
         decoder.lookup_word, predicted_phones if model.predicts_unknown_words else no_prediction
     )

@@ -7,10 +7,13 @@ crashes, every word keeps the engine's times, marked so, and the notice says why
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +25,12 @@ from metavis_gui.align.alignment_windows import ALIGNMENT_WINDOW_SECONDS, SAMPLE
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.contract.word_timing import TimingSummary, WordTimingSource
 from metavis_gui.engines.runner_protocol import reported_error
-from metavis_gui.jobs.child_process import ChildProcessFailedToStart, ChildProcessStalled, run_child_process
+from metavis_gui.jobs.child_process import (
+    ChildProcessFailedToStart,
+    ChildProcessResult,
+    ChildProcessStalled,
+    run_child_process,
+)
 from metavis_gui.media.wav_parts import write_wav_part
 from metavis_gui.media.wav_samples import WavSamples
 from metavis_gui.timeline.transcript import Transcript
@@ -32,6 +40,8 @@ FROZEN_ALIGNER_COMMAND = "_alignment-runner"
 # The aligner reports after every chunk of a few seconds of speech; five silent minutes mean it is stuck.
 ALIGNER_STALL_TIMEOUT_SECONDS = 300.0
 _PROGRESS_PREFIX = "progress = "
+# A warm aligner waits for its words as long as an engine may run; its parent stops it long before.
+WARM_ALIGNER_WAIT_SECONDS = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,13 @@ async def align_transcript(
     *,
     on_fraction: Callable[[float], None] = lambda fraction: None,
     on_started: Callable[[int], None] | None = None,
+    warm: WarmAligner | None = None,
 ) -> AlignedTranscript:
     """The transcript with times from the audio where the aligner could place its words.
 
     Long audio is aligned a window of ALIGNMENT_WINDOW_SECONDS at a time, each cut between two words, so the
-    aligner's child holds only that much audio (3 hours whole would be 345 MB of samples).
+    aligner's child holds only that much audio (3 hours whole would be 345 MB of samples). `warm`: an aligner
+    started on this audio before the words existed; used when it fits, else stopped.
     """
     model = acoustic_model_for(language)
     if model is None:
@@ -74,6 +86,10 @@ async def align_transcript(
     with WavSamples(audio_path) as samples:
         total_samples = len(samples)
     windows = alignment_windows(transcript.words, total_samples, ALIGNMENT_WINDOW_SECONDS)
+    if len(windows) == 1 and warm is not None and warm.fits(audio_path, model.language):
+        return await warm.aligned(transcript, on_fraction)
+    if warm is not None:
+        await warm.discard()
     if len(windows) == 1:
         return await _align_window(transcript, audio_path, work_dir, model.language, on_fraction, on_started)
     parts: list[AlignedTranscript] = []
@@ -105,10 +121,35 @@ async def _align_window(
     on_fraction: Callable[[float], None],
     on_started: Callable[[int], None] | None,
 ) -> AlignedTranscript:
-    words_path, result_path = work_dir / "alignment-words.json", work_dir / "alignment-result.json"
-    words_path.write_text(
+    words_path, result_path = _window_files(work_dir)
+    _write_words(words_path, transcript)
+    on_fraction(0.0)
+    running = _run_aligner(audio_path, words_path, result_path, language, on_fraction, on_started)
+    return await _aligned_by(transcript, result_path, running, on_fraction)
+
+
+def _window_files(work_dir: Path) -> tuple[Path, Path]:
+    return work_dir / "alignment-words.json", work_dir / "alignment-result.json"
+
+
+def _write_words(words_path: Path, transcript: Transcript) -> None:
+    """Written whole and then renamed, as a waiting aligner must never read half a file."""
+    partial = words_path.with_name(words_path.name + ".part")
+    partial.write_text(
         json.dumps({"words": [word.model_dump(mode="json") for word in transcript.words]}), encoding="utf-8"
     )
+    os.replace(partial, words_path)
+
+
+def _run_aligner(
+    audio_path: Path,
+    words_path: Path,
+    result_path: Path,
+    language: str,
+    on_fraction: Callable[[float], None],
+    on_started: Callable[[int], None] | None,
+    wait_seconds: float | None = None,
+) -> Awaitable[ChildProcessResult]:
     program, leading = aligner_command()
     # No --workers: the runner's default (one process a core, at most four) is the one measured.
     arguments = [
@@ -118,6 +159,8 @@ async def _align_window(
         "--out", str(result_path),
         "--language", language,
     ]  # fmt: skip
+    if wait_seconds is not None:
+        arguments += ["--wait-for-words", f"{wait_seconds:g}"]
 
     def on_stderr_line(line: str) -> None:
         if line.startswith(_PROGRESS_PREFIX) and line.rstrip().endswith("%"):
@@ -125,15 +168,23 @@ async def _align_window(
             if percent.isdigit():
                 on_fraction(min(1.0, int(percent) / 100))
 
-    on_fraction(0.0)
+    return run_child_process(
+        program,
+        arguments,
+        on_stderr_line=on_stderr_line,
+        stall_timeout_seconds=ALIGNER_STALL_TIMEOUT_SECONDS,
+        on_started=on_started,
+    )
+
+
+async def _aligned_by(
+    transcript: Transcript,
+    result_path: Path,
+    running: Awaitable[ChildProcessResult],
+    on_fraction: Callable[[float], None],
+) -> AlignedTranscript:
     try:
-        result = await run_child_process(
-            program,
-            arguments,
-            on_stderr_line=on_stderr_line,
-            stall_timeout_seconds=ALIGNER_STALL_TIMEOUT_SECONDS,
-            on_started=on_started,
-        )
+        result = await running
     except (ChildProcessStalled, ChildProcessFailedToStart) as error:
         return _engine_timed(transcript, f"The aligner did not run ({error}): every word keeps the engine's times.")
     if result.crashed or result.exit_code != 0 or not result_path.is_file():
@@ -145,6 +196,55 @@ async def _align_window(
         return _engine_timed(transcript, f"The aligner's output was unreadable ({error}); the engine's times are kept.")
     on_fraction(1.0)
     return _merged(transcript, aligned)
+
+
+class WarmAligner:
+    """An aligner child started on a part's audio before its words exist, so it loads its modules and the
+    acoustic model while the engine runs; given the words it aligns at once, or it is stopped unused."""
+
+    def __init__(
+        self, audio_path: Path, work_dir: Path, language: str, on_started: Callable[[int], None] | None
+    ) -> None:
+        self.audio_path, self.language = audio_path, language
+        self._words_path, self._result_path = _window_files(work_dir)
+        self._on_fraction: Callable[[float], None] = lambda fraction: None
+        self._running = asyncio.ensure_future(
+            _run_aligner(
+                audio_path, self._words_path, self._result_path, language,
+                lambda fraction: self._on_fraction(fraction), on_started, wait_seconds=WARM_ALIGNER_WAIT_SECONDS,
+            )
+        )  # fmt: skip
+
+    @classmethod
+    def start(
+        cls, audio_path: Path, work_dir: Path, language: str | None, on_started: Callable[[int], None] | None
+    ) -> WarmAligner | None:
+        """Started when the audio fits one alignment window and the language has an acoustic model."""
+        model = acoustic_model_for(language)
+        if model is None:
+            return None
+        with WavSamples(audio_path) as samples:
+            if len(samples) > ALIGNMENT_WINDOW_SECONDS * SAMPLE_RATE:
+                return None
+        work_dir.mkdir(parents=True, exist_ok=True)
+        return cls(audio_path, work_dir, model.language, on_started)
+
+    def fits(self, audio_path: Path, language: str) -> bool:
+        return audio_path == self.audio_path and language == self.language and not self._running.done()
+
+    async def aligned(self, transcript: Transcript, on_fraction: Callable[[float], None]) -> AlignedTranscript:
+        self._on_fraction = on_fraction
+        on_fraction(0.0)
+        _write_words(self._words_path, transcript)
+        return await _aligned_by(transcript, self._result_path, self._running, on_fraction)
+
+    async def discard(self) -> None:
+        """Stops the child if it still runs (cancelling kills it) and waits until it is gone."""
+        if self._running.done():
+            return
+        self._running.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._running
 
 
 def _joined_windows(transcript: Transcript, parts: list[AlignedTranscript]) -> AlignedTranscript:

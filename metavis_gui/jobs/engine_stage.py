@@ -13,6 +13,7 @@ is paid while the engines run. Its progress is shown once every engine is done.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,14 +62,26 @@ class AudioPart:
         return self.plan.sample_count / SAMPLE_RATE
 
 
-# (a part's words in the part's time, the part's audio, a work folder, on_fraction) -> its words, same time.
-PartFollowUpRun = Callable[[Transcript, Path, Path, Callable[[float], None]], Awaitable[Transcript]]
+class PreparedFollowUp(Protocol):
+    """What a follow-up started while its part's engine ran (a warm aligner); stopped when not used."""
+
+    async def discard(self) -> None: ...
+
+
+# (a part's audio, a work folder) -> what the follow-up can start before the part's words exist, or None.
+PartFollowUpPrepare = Callable[[Path, Path], PreparedFollowUp | None]
+# (a part's words in the part's time, the part's audio, a work folder, on_fraction, what prepare gave) -> its
+# words, same time.
+PartFollowUpRun = Callable[
+    [Transcript, Path, Path, Callable[[float], None], PreparedFollowUp | None], Awaitable[Transcript]
+]
 
 
 @dataclass(frozen=True)
 class PartFollowUp:
     stage: JobStage  # the stage its progress is shown as
     run: PartFollowUpRun
+    prepare: PartFollowUpPrepare | None = None  # called once the part's engine is starting
 
 
 def planned_part_count(request: TranscriptionRequest, model_path: Path, audio_seconds: float) -> int:
@@ -234,14 +247,31 @@ class _PartRunner:
     async def transcribe_and_follow_up(
         self, settings: TranscriptionSettings, part: AudioPart, work_dir: Path, index: int
     ) -> Transcript:
-        transcript = await self.transcribe(settings, part, work_dir, index)
-        self.progress.engine_done(index)
-        if self.follow_up is None or not transcript.words:
-            self.progress.follow_up_report(index, 1.0)
-            return transcript
-        return await self.follow_up.run(
-            transcript, part.path, work_dir, lambda fraction: self.progress.follow_up_report(index, fraction)
-        )
+        # The engine's task is scheduled first, so its process starts before anything prepare starts.
+        engine = asyncio.ensure_future(self.transcribe(settings, part, work_dir, index))
+        prepared: PreparedFollowUp | None = None
+        try:
+            if self.follow_up is not None and self.follow_up.prepare is not None:
+                prepared = self.follow_up.prepare(part.path, work_dir)
+            transcript = await engine
+            self.progress.engine_done(index)
+            if self.follow_up is None or not transcript.words:
+                self.progress.follow_up_report(index, 1.0)
+                return transcript
+            return await self.follow_up.run(
+                transcript,
+                part.path,
+                work_dir,
+                lambda fraction: self.progress.follow_up_report(index, fraction),
+                prepared,
+            )
+        finally:
+            if not engine.done():
+                engine.cancel()
+                with contextlib.suppress(BaseException):
+                    await engine
+            if prepared is not None:
+                await prepared.discard()
 
     async def transcribe(
         self, settings: TranscriptionSettings, part: AudioPart, work_dir: Path, index: int

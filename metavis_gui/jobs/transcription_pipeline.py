@@ -33,10 +33,10 @@ from metavis_gui.engines.engine_command import LiveSegment
 from metavis_gui.engines.engine_table import create_engine_adapter, resolve_model_path
 from metavis_gui.engines.errors import EngineError
 from metavis_gui.exports.run_exports import run_export_files
-from metavis_gui.jobs.alignment_stage import align_transcript, alignment_will_run, joined_timing
+from metavis_gui.jobs.alignment_stage import WarmAligner, align_transcript, alignment_will_run, joined_timing
 from metavis_gui.jobs.audio_decoding import decode_to_wav
 from metavis_gui.jobs.child_process import run_child_process
-from metavis_gui.jobs.engine_stage import PartFollowUp, transcribe_audio
+from metavis_gui.jobs.engine_stage import PartFollowUp, PreparedFollowUp, transcribe_audio
 from metavis_gui.jobs.preflight import (
     check_model_language,
     check_room,
@@ -164,17 +164,25 @@ def _alignment_follow_up(
     """The aligner on each engine part's words as soon as that part is transcribed; each part's timing
     summary is kept in part_timings."""
 
+    def warm_aligner(audio_path: Path, work_dir: Path) -> WarmAligner | None:
+        return WarmAligner.start(audio_path, work_dir, spoken_language, listener.process_started)
+
     async def align_part(
-        transcript: Transcript, audio_path: Path, work_dir: Path, on_fraction: Callable[[float], None]
+        transcript: Transcript,
+        audio_path: Path,
+        work_dir: Path,
+        on_fraction: Callable[[float], None],
+        warm: PreparedFollowUp | None,
     ) -> Transcript:
         language = transcript.language or spoken_language
         aligned = await align_transcript(
-            transcript, audio_path, work_dir, language, on_fraction=on_fraction, on_started=listener.process_started
-        )
+            transcript, audio_path, work_dir, language, on_fraction=on_fraction, on_started=listener.process_started,
+            warm=warm if isinstance(warm, WarmAligner) else None,
+        )  # fmt: skip
         part_timings.append(aligned.timing)
         return aligned.transcript
 
-    return PartFollowUp(stage=JobStage.ALIGNING, run=align_part)
+    return PartFollowUp(stage=JobStage.ALIGNING, run=align_part, prepare=warm_aligner)
 
 
 async def _probe(path: Path, listener: JobListener) -> MediaInfo:

@@ -1,0 +1,108 @@
+"""The aligner starts while the engine still runs (loading its model then), and never outlives its run."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from metavis_gui.align import alignment_runner
+from metavis_gui.engines.runner_protocol import RunnerFailed
+from metavis_gui.jobs.event_loop import run_on_qt_loop
+from metavis_gui.jobs.transcription_pipeline import JobListener, TranscriptionFailed, run_transcription
+from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest
+from tests.conftest import JFK_WAV
+from tests.jobs.test_pipeline_bad_input import process_is_gone
+from tests.support.fault_injection.fake_engines import write_fake_engine
+
+pytestmark = pytest.mark.usefixtures("engine_ready")
+JFK_WORDS = [
+    {"text": text, "start_ticks": start, "end_ticks": end, "confidence": 0.9, "segment_index": 0}
+    for text, start, end in [("And", 17400, 37800), ("so,", 37800, 56400), ("my", 56400, 73200)]
+]
+
+
+def _aligner(*arguments: str | Path) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "metavis_gui.align.alignment_runner", *map(str, arguments)]
+    return subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_waiting_aligner_aligns_as_soon_as_its_words_appear_as_a_cold_one_does(tmp_path: Path) -> None:
+    words = tmp_path / "words.json"
+    common = ["--audio", JFK_WAV, "--words", words, "--language", "en", "--workers", "1"]
+    waiting = _aligner(*common, "--out", tmp_path / "warm.json", "--wait-for-words", "60")
+    time.sleep(1.5)  # long enough to have loaded: it must still be waiting, not failing on the missing file
+    assert waiting.poll() is None, waiting.communicate()[1]
+    partial = tmp_path / "words.json.part"
+    partial.write_text(json.dumps({"words": JFK_WORDS}), encoding="utf-8")
+    partial.rename(words)
+    assert waiting.wait(timeout=60) == 0, waiting.communicate()[1]
+    cold = _aligner(*common, "--out", tmp_path / "cold.json")
+    assert cold.wait(timeout=60) == 0, cold.communicate()[1]
+    warm_result = json.loads((tmp_path / "warm.json").read_text(encoding="utf-8"))
+    assert warm_result == json.loads((tmp_path / "cold.json").read_text(encoding="utf-8"))
+    assert warm_result["aligned_count"] == len(JFK_WORDS)
+
+
+def test_waiting_says_it_is_alive_and_gives_up_at_its_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(alignment_runner, "HEARTBEAT_SECONDS", 0.05)
+    later = tmp_path / "later.json"
+    threading.Timer(0.3, later.write_text, ["{}"]).start()
+    alignment_runner._wait_for(later, 10)
+    assert alignment_runner.WAITING_LINE in capsys.readouterr().err
+    with pytest.raises(RunnerFailed, match="no words file .* came within 0.2 s"):
+        alignment_runner._wait_for(tmp_path / "never.json", 0.2)
+
+
+def test_the_aligner_starts_while_the_engine_still_runs(tmp_path: Path) -> None:
+    events: list[str] = []
+
+    def progressed(progress: JobProgress) -> None:
+        if progress.stage is JobStage.TRANSCRIBING and progress.stage_fraction >= 1.0:
+            events.append("engine done")
+
+    request = TranscriptionRequest(input_path=JFK_WAV, output_dir=tmp_path / "out")
+    listener = JobListener(progressed=progressed, process_started=lambda pid: events.append(_program(pid)))
+    outcome = run_on_qt_loop(run_transcription(request, listener))
+    assert outcome.timing is not None and outcome.timing.aligned == outcome.word_count
+    started = [event for event in events if event != "engine done"]
+    assert started == ["whisper-cli", "aligner"], events  # one aligner: the warm one was used
+    assert events.index("aligner") < events.index("engine done"), events
+
+
+def _program(pid: int) -> str:
+    command_line = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    return "aligner" if "alignment_runner" in command_line else "whisper-cli" if "whisper" in command_line else "?"
+
+
+@pytest.mark.parametrize("behaviour", ["hanging", "crashing"])
+def test_a_waiting_aligner_goes_when_the_engine_is_cancelled_or_fails(
+    behaviour: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WHISPERCPP_BIN", str(write_fake_engine(tmp_path, behaviour)))
+    started: list[int] = []
+
+    async def run_then_cancel() -> None:
+        request = TranscriptionRequest(input_path=JFK_WAV, output_dir=tmp_path / "out")
+        job = asyncio.ensure_future(run_transcription(request, JobListener(process_started=started.append)))
+        deadline = time.monotonic() + 30
+        while len(started) < 2 and not job.done() and time.monotonic() < deadline:  # the engine, the aligner
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.5)
+        job.cancel()
+        with pytest.raises((asyncio.CancelledError, TranscriptionFailed)):
+            await job
+
+    run_on_qt_loop(run_then_cancel())
+    assert started and all(process_is_gone(pid) for pid in started), started
+    if behaviour == "hanging":
+        assert len(started) == 2, "the aligner waits beside a hanging engine"
+    assert not (tmp_path / "out").exists()
