@@ -17,11 +17,9 @@ from pathlib import Path
 
 from metavis_gui.cli.engine_option import add_engine_option
 from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
-from metavis_gui.jobs.model_download_job import DownloadProgress, download_cancelled_before_start, run_model_download
 from metavis_gui.jobs.model_job_outcome import ModelJobCancelled, ModelJobFailed, ModelJobFinished
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_identity
 from metavis_gui.models.errors import ModelError
-from metavis_gui.models.ggml_import import import_ggml_model
 from metavis_gui.models.model_catalog import (
     MIRROR_VARIABLE,
     CatalogEntry,
@@ -74,6 +72,8 @@ def run_model_manager_command(arguments: argparse.Namespace) -> int:
             for path in delete_model(arguments.name, engine=arguments.engine):
                 print(f"deleted {path}")
         else:
+            from metavis_gui.models.ggml_import import import_ggml_model
+
             print(import_ggml_model(arguments.source, name=arguments.name))
     except ModelError as error:
         print(f"metavis-transcribe: {error}", file=sys.stderr)
@@ -135,6 +135,9 @@ def _download(arguments: argparse.Namespace) -> int:
         )
         print(installed_path(entry))
         return 0
+    # Imported here: the download job brings the HTTP stack, which `transcript generate` never needs.
+    from metavis_gui.jobs.model_download_job import download_cancelled_before_start, run_model_download
+
     printer = _ProgressPrinter(entry.file_name)
     download = run_model_download(entry, on_progress=printer, base_url=arguments.mirror, timeout=arguments.timeout)
     try:
@@ -170,7 +173,7 @@ class _ProgressPrinter:
         self._last_step = -1
         self._printed = False
 
-    def __call__(self, progress: DownloadProgress) -> None:
+    def __call__(self, progress: tuple[int, int]) -> None:  # the download job's DownloadProgress
         done, total = progress
         if self._first_done is None:
             self._first_done = done

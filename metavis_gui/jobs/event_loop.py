@@ -43,9 +43,7 @@ def run_on_qt_loop(coroutine: Coroutine[Any, Any, ResultType]) -> ResultType:
         interrupted = True
         task.cancel()
 
-    previous_handlers = {
-        number: signal.signal(number, interrupt) for number in (signal.SIGINT, signal.SIGTERM)
-    }
+    previous_handlers = {number: signal.signal(number, interrupt) for number in (signal.SIGINT, signal.SIGTERM)}
     heartbeat = python_signal_heartbeat(100)
     try:
         return loop.run_until_complete(task)
