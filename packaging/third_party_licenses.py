@@ -41,7 +41,7 @@ ARCHIVE_NAME = "PYZ.pyz"
 
 # What the project itself puts in the bundle: its package, the entry points, PyInstaller's bootstrap.
 OWN_FILES = ("resources", "resources/*")
-OWN_MODULES = ("metavis_gui", "gui_main", "cli_main", "runtime_hook_certificates")
+OWN_MODULES = ("metavis_gui", "gui_main", "cli_main", "runtime_hook_certificates", "runtime_hook_child_launcher")
 PYINSTALLER_MODULES = ("_pyi_rth_utils", "pyimod*", "pyiboot*", "pyi_rth_*", "_sysconfigdata_*")
 
 

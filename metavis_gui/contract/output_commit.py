@@ -5,7 +5,9 @@ folder in a private staging folder inside it (mode 0700), a file of another fold
 media, maybe on another disk) beside its target. The current versions are kept as hard links (copies where
 the disk has none). Only then are the new files renamed over the old ones, the output folder's first and the
 others last; a failure at any step renames the kept versions back. A journal in the staging folder says how
-far a commit got, so a commit whose process died is rolled back by the next run on that folder.
+far a commit got, so a commit whose process died is rolled back by the next run on that folder. The renames
+(and renames back) run under the set's writer lock (`output_set_lock`), so a reader that takes the reader
+lock sees the old set or the new one, never a mix.
 
 A commit runs inside its run's task without awaiting, so a cancel (Ctrl-C, SIGTERM, the window's Stop) cannot
 reach it at an await: it looks for one between its steps itself, and until the swap starts it stops there,
@@ -31,6 +33,7 @@ from metavis_gui.contract.output_folder_lock import (
     hold_output_folder,
     output_not_writable,
 )
+from metavis_gui.contract.output_set_lock import swapping_output_set
 
 STAGING_PREFIX = ".metavis-staging-"
 JOURNAL_FILE_NAME = "journal.json"
@@ -92,21 +95,33 @@ def _commit(staging: Path, out_dir: Path, files: Mapping[str, bytes], elsewhere:
             _stop_if_cancelled()
             fsync_directory(folder, strict=True)
         kept = [_keep_current_version(staged_file) for staged_file in planned]
-        _stop_if_cancelled()  # the last moment to stop with nothing swapped; the swap itself is only renames
         _write_journal(staging, "swapping", kept)
-        for staged_file in kept:
-            os.replace(staged_file.staged, staged_file.target)
-            swapped.append(staged_file)
+        with swapping_output_set(out_dir):
+            _stop_if_cancelled()  # the last moment to stop with nothing swapped; the swap itself is only renames
+            try:
+                for staged_file in kept:
+                    _put_in_place(staged_file)
+                    swapped.append(staged_file)
+            except BaseException:
+                undone = _roll_back(swapped)  # still under the lock: no reader sees part of the new set
+                swapped = [] if undone else swapped
+                raise
         for folder in dict.fromkeys(staged_file.target.parent for staged_file in kept):
             fsync_directory(folder, strict=True)
         _write_journal(staging, "committed", kept)  # the commit point: from here on, the new set stays
     except BaseException:
-        undone = _roll_back(swapped)
+        if swapped:
+            with swapping_output_set(out_dir):
+                undone = _roll_back(swapped)
         raise
     finally:
         if undone:  # else the journal stays, so the next run on this folder can finish undoing it
             _discard(staging, planned)
     return [staged_file.target for staged_file in planned]
+
+
+def _put_in_place(staged_file: _StagedFile) -> None:
+    os.replace(staged_file.staged, staged_file.target)
 
 
 def _stop_if_cancelled() -> None:
@@ -127,7 +142,9 @@ def recover_abandoned_commits(out_dir: Path) -> None:
         phase, staged_files = _read_journal(staging)
         if phase == "swapping":
             swapped = [item for item in staged_files if item.backup is not None or not os.path.lexists(item.staged)]
-            if not _roll_back(swapped):
+            with swapping_output_set(out_dir):
+                undone = _roll_back(swapped)
+            if not undone:
                 raise OutputNotWritable(
                     f"an interrupted earlier run left {staging} and it could not be undone. Check the files in "
                     f"{out_dir}, then remove {staging}.",

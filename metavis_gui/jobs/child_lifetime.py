@@ -8,7 +8,10 @@ it passes on the program's exit, and kills the program's group the moment it is 
 changes). Arguments travel hex-encoded when they are not valid UTF-8 (a file named b'take\\xff.wav'),
 which QProcess would otherwise mangle. QProcess puts the launcher in a new session (its own process group,
 which the program shares), so Ctrl-C in a terminal reaches only the command, which stops the child itself.
-The frozen app has no interpreter to run a launcher: there the child runs directly, in its own session.
+The frozen app has no interpreter to run `-c`: there its own executable is the launcher, under the hidden
+first argument `_child-launcher`, which a runtime hook that runs first in both executables
+(packaging/runtime_hook_child_launcher.py) hands to `run_frozen_launcher` before Qt is loaded; it runs the
+same source with the same argv.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ LAUNCH_FAILED_EXIT_CODE = 127
 LAUNCH_FAILED_PREFIX = "metavis-launcher: cannot start "
 _LITERAL, _HEX = "=", "%"
 _PR_SET_PDEATHSIG = 1
+FROZEN_LAUNCHER_COMMAND = "_child-launcher"
 WATCHDOG_POLL_SECONDS = 0.1
 
 _DECODED_ARGV = f"""
@@ -71,7 +75,7 @@ while True:
 
 
 class LauncherKind(Enum):
-    NONE = "none"  # the frozen app: no interpreter to run a launcher
+    NONE = "none"  # Windows: no fork, no death signal; the child runs directly
     DEATH_SIGNAL = "death signal"  # Linux
     WATCHDOG = "watchdog"  # other POSIX systems
 
@@ -89,7 +93,7 @@ class LaunchCommand(NamedTuple):
 
 
 def launcher_kind() -> LauncherKind:
-    if getattr(sys, "frozen", False) or os.name != "posix":
+    if os.name != "posix":
         return LauncherKind.NONE
     return LauncherKind.DEATH_SIGNAL if sys.platform.startswith("linux") else LauncherKind.WATCHDOG
 
@@ -100,8 +104,29 @@ def launch_command(program: Path | str, arguments: Sequence[str], kind: Launcher
     if kind is LauncherKind.NONE:
         return LaunchCommand(str(program), list(arguments), through_launcher=False)
     encoded = [_encode_argument(str(word)) for word in (program, *arguments)]
-    launcher = [*_interpreter_flags(), "-c", _LAUNCHER_SOURCES[kind], str(os.getpid()), *encoded]
+    if getattr(sys, "frozen", False):
+        launcher = [FROZEN_LAUNCHER_COMMAND, kind.name, str(os.getpid()), *encoded]
+    else:
+        launcher = [*_interpreter_flags(), "-c", _LAUNCHER_SOURCES[kind], str(os.getpid()), *encoded]
     return LaunchCommand(sys.executable, launcher, through_launcher=True)
+
+
+def run_frozen_launcher(argv: Sequence[str]) -> None:
+    """Be the launcher when the frozen app was started as one (`exe _child-launcher KIND PID PROGRAM...`).
+
+    Returns at once for any other command line; as the launcher it never returns (it becomes the program,
+    or exits with the program's status).
+    """
+    if len(argv) < 2 or argv[1] != FROZEN_LAUNCHER_COMMAND:
+        return
+    kind = LauncherKind.__members__.get(argv[2]) if len(argv) >= 5 else None  # KIND, PID and PROGRAM at least
+    source = _LAUNCHER_SOURCES.get(kind) if kind is not None else None
+    if source is None:
+        sys.stderr.write(f"{LAUNCH_FAILED_PREFIX}nothing: {FROZEN_LAUNCHER_COMMAND} KIND PID PROGRAM ARGUMENTS...\n")
+        os._exit(LAUNCH_FAILED_EXIT_CODE)
+    sys.argv = ["-c", *argv[3:]]  # what `python -c SOURCE PID PROGRAM...` gives the source
+    exec(compile(source, "<metavis-launcher>", "exec"), {"__name__": "__main__"})  # noqa: S102  (our own source)
+    os._exit(LAUNCH_FAILED_EXIT_CODE)  # not reached: the source ends in execv or os._exit
 
 
 def _interpreter_flags() -> list[str]:

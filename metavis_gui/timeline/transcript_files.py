@@ -26,6 +26,7 @@ from metavis_gui.contract import (
     write_words_jsonl,
 )
 from metavis_gui.contract.errors import TranscriptFileInvalid
+from metavis_gui.contract.output_set_lock import reading_output_set
 
 EDITOR_TOOL = ToolInfo(name="MetaVis Transcribe timeline", version=None, model="edited by hand")
 
@@ -71,8 +72,9 @@ def open_transcript(path: Path, media_path: Path | None = None) -> OpenedTranscr
     Raises `TranscriptFileInvalid` when the words file cannot be read at all.
     """
     words_path = words_file_of(path)
-    contents = read_words_jsonl(words_path)
-    summary, summary_problem = _summary_beside(words_path)
+    with reading_output_set(words_path.parent):  # the words and summary of one run, even while one commits
+        contents = read_words_jsonl(words_path)
+        summary, summary_problem = _summary_beside(words_path)
     if media_path is None and summary is not None:
         media_path = find_media(words_path, summary.input_file_name)
     return OpenedTranscript(words_path, contents.records, contents.problems, summary, media_path, summary_problem)

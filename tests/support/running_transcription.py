@@ -113,12 +113,14 @@ class RunningTranscription:
         private_tmp: Path,
         options: Sequence[str] = ("--threads", "1"),
         environ: Mapping[str, str] | None = None,
+        program: Path = CONSOLE_SCRIPT,
     ) -> RunningTranscription:
-        """The command on `media` into `out_dir`, its temp folders under `private_tmp` (made here)."""
-        assert CONSOLE_SCRIPT.is_file(), f"the console script is not installed: {CONSOLE_SCRIPT} (run scripts/setup)"
+        """The command (`program`: the installed one, or a bundle's) on `media` into `out_dir`, its temp folders
+        under `private_tmp` (made here)."""
+        assert program.is_file(), f"the command is not installed: {program} (run scripts/setup)"
         private_tmp.mkdir(parents=True, exist_ok=True)
         stderr_path = private_tmp.parent / f"{private_tmp.name}-stderr.txt"
-        command = [str(CONSOLE_SCRIPT), *GENERATE, "--input", str(media), "--out", str(out_dir), "--json", *options]
+        command = [str(program), *GENERATE, "--input", str(media), "--out", str(out_dir), "--json", *options]
         with stderr_path.open("wb") as stderr:  # a file, so a chatty command never blocks on a full pipe
             process = subprocess.Popen(
                 command,
