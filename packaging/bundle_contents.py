@@ -32,8 +32,9 @@ EXCLUDED_MODULES = [
     "PySide6.Qt3DCore", "PySide6.QtBluetooth", "PySide6.QtPositioning", "PySide6.QtLocation",
     "PySide6.QtSensors", "PySide6.QtSerialPort", "PySide6.QtTextToSpeech", "PySide6.QtSpatialAudio",
     "PySide6.QtRemoteObjects", "PySide6.QtScxml", "PySide6.QtStateMachine", "PySide6.QtConcurrent",
-    "PySide6.QtHttpServer", "PySide6.QtNetworkAuth", "PySide6.QtNfc", "PySide6.QtMultimediaWidgets",
+    "PySide6.QtHttpServer", "PySide6.QtNetworkAuth", "PySide6.QtNfc",
 ]
+# QtMultimediaWidgets stays: the timeline's video preview is a QVideoWidget.
 
 QT_PLUGINS = "PySide6/Qt/plugins/"
 # Plugin folders the app needs: windows (platforms, X11/Wayland glue, themes, input methods), images

@@ -8,6 +8,7 @@ the same inputs (about 25 s on 2 cores when it does run).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -175,6 +176,23 @@ def test_sigkill_of_the_bundled_command_takes_its_whisper_cli_along(
         run.kill()
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.parametrize("role", ["cli", "gui"])
+def test_each_bundled_executable_is_a_launcher_that_loads_no_qt(
+    bundle_executables: dict[str, Path], tmp_path: Path, role: str
+) -> None:
+    """`_child-launcher` is taken by the first runtime hook, before PySide6's hook loads Qt; the watchdog
+    launcher stays beside its program, so the program can read what the launcher loaded."""
+    read_maps = 'while read -r line; do echo "$line"; done < /proc/$PPID/maps'  # sh alone: the PATH is empty
+    arguments = ["_child-launcher", "WATCHDOG", str(os.getpid()), "=/bin/sh", "=-c", f"={read_maps}"]
+
+    result = run_bundled(bundle_executables[role], arguments, clean_environment(tmp_path), timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert "libpython3" in result.stdout
+    assert "libQt6Core" not in result.stdout and "pydantic_core" not in result.stdout
+
+
 def test_bundled_gui_starts_and_quits_by_itself(bundle_executables: dict[str, Path], tmp_path: Path) -> None:
     environment = clean_environment(tmp_path, QT_QPA_PLATFORM="offscreen")
 
@@ -199,5 +217,9 @@ def test_bundle_holds_the_engine_ffmpeg_and_icons_but_no_python_engines(bundle_i
         assert excluded not in present, excluded
     assert not (bundle_internals / "PySide6" / "Qt" / "translations").exists()
     assert not list((bundle_internals / "PySide6").glob("QtQuick*")), "unused Qt Python modules were collected"
+    # The timeline's video preview (QVideoWidget) and the speech detection's network and runtime.
+    assert list((bundle_internals / "PySide6").glob("QtMultimediaWidgets*")), "no video preview in the bundle"
+    assert (bundle_internals / "silero" / "silero_vad_v6.onnx").is_file()
+    assert (bundle_internals / "onnxruntime").is_dir()
     dangling = [path for path in bundle_internals.rglob("*") if path.is_symlink() and not path.exists()]
     assert dangling == [], "links to files the spec dropped"
