@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.timeline.view_state_store import (
     TimelineViewState,
     ViewStateUnreadable,
@@ -29,6 +30,11 @@ class TimelineViewMemory:
         # Per clip: the media when it is known at opening (it stays the key if other media is chosen later).
         self.clip_path: Path = opened.media_path or opened.words_path
 
+    def _first_word_lead_in(self) -> float:
+        """Where a clip opens: a second before its first word, so speech after music or silence shows at once."""
+        transcript = self.document.transcript
+        return max(0.0, transcript[0].start_ticks - TICKS_PER_SECOND) if len(transcript) else 0.0
+
     def restore(self) -> TimelineViewState | None:
         """Put the saved view back (or open at a readable zoom); the state restored, if any."""
         try:
@@ -39,7 +45,7 @@ class TimelineViewMemory:
         if state is None:
             readable = self.view.readable_ticks_per_pixel()
             if readable is not None:
-                self.view.open_at(readable, 0.0)
+                self.view.open_at(readable, self._first_word_lead_in())
             return None
         self.ruler.restore(state.ruler)
         self.view.open_at(state.ticks_per_pixel, state.start_ticks)

@@ -290,6 +290,14 @@ class TimelineWindow(QMainWindow):
         self.view.show_word(key)
         self.player.seek(self.document.transcript.word(key).start_ticks)
 
+    def _show_stepped_word(self) -> None:
+        """The word stepped to with the keyboard comes into view (the timeline pages to it) and, paused, under
+        the playhead."""
+        key = self.document.selection.current_key
+        if key is not None and key in self.document.transcript:
+            self.view.show_word(key)
+        self._seek_paused_to_selected("start")
+
     def _seek_paused_to_selected(self, edge: WordEdge) -> None:
         # Paused, the playhead (and the video preview) follows the word stepped to or the time typed; playing,
         # it plays on.
@@ -362,7 +370,7 @@ class TimelineWindow(QMainWindow):
         self.view.retype_requested.connect(self.start_retype)
         self.text_view.word_clicked.connect(self.seek_to_word)
         for name in ("previous_word", "next_word"):
-            self.actions_by_name[name].triggered.connect(lambda: self._seek_paused_to_selected("start"))
+            self.actions_by_name[name].triggered.connect(self._show_stepped_word)
         self.inspector.start_field.returnPressed.connect(lambda: self._seek_paused_to_selected("start"))
         self.inspector.end_field.returnPressed.connect(lambda: self._seek_paused_to_selected("end"))
         self.inspector.duration_field.returnPressed.connect(lambda: self._seek_paused_to_selected("end"))

@@ -123,7 +123,12 @@ class WordTimelineView(QWidget):
     def show_word(self, key: WordKey) -> None:
         word = self.document.transcript.word(key)
         if not (self.scale.start_ticks <= word.start_ticks and word.end_ticks <= self.scale.end_ticks):
-            self.scale.ensure_visible(word.start_ticks, 0.3)
+            # Paged so the word starts 30 % of the way in (its neighbours show on both sides), or centred when it
+            # is too long for that, or from its start when it is longer than the view.
+            view_ticks = self.scale.width * self.scale.ticks_per_pixel
+            room = view_ticks - word.duration_ticks
+            lead = 0.3 * view_ticks if room >= 0.3 * view_ticks else max(0.0, room / 2)
+            self.scale.scroll_to(word.start_ticks - lead)
             self._view_moved()
 
     def open_at(self, ticks_per_pixel: float, start_ticks: float) -> None:

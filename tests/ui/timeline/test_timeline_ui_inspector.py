@@ -38,6 +38,20 @@ def gap_after(window: TimelineWindow) -> int:
     return next(i for i in range(len(transcript) - 1) if transcript[i + 1].start_ticks - transcript[i].end_ticks > 6000)
 
 
+def test_stepping_with_the_keyboard_brings_each_word_into_view(open_window, transcript_copy, qasync_loop) -> None:
+    window = open_window(transcript_copy)
+    transcript, scale = window.document.transcript, window.view.scale
+    scale.fit(transcript[0].start_ticks, transcript[1].end_ticks, 0.1)  # zoomed in on the first two words
+    window.view.setFocus()
+    for word in transcript:
+        press_keys(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+        assert window.document.selection.current_key == word.key
+        assert scale.start_ticks <= word.start_ticks and word.end_ticks <= scale.end_ticks, word.text
+    for word in reversed(transcript[:-1]):
+        press_keys(window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+        assert scale.start_ticks <= word.start_ticks and word.end_ticks <= scale.end_ticks, word.text
+
+
 def test_the_inspector_follows_the_keyboard_selection_and_shows_the_words_times(
     open_window, transcript_copy, qasync_loop
 ) -> None:

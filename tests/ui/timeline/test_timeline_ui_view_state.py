@@ -7,6 +7,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QFontMetrics, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from metavis_gui.contract import WORDS_FILE_NAME, WordDraft, build_word_records, write_words_jsonl
+from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.timeline.view_state_store import view_state_path
 from metavis_gui.ui.timeline import TimelineWindow
 from tests.support.timeline_fixtures import press_keys, pump
@@ -84,3 +86,19 @@ def test_a_damaged_view_state_is_reported_and_the_clip_opens_at_the_default_view
 
     assert str(path) in window.status_label.text() and "default view" in window.status_label.text()
     assert window.view.scale.ticks_per_pixel == pytest.approx(window.view.readable_ticks_per_pixel())
+
+
+def test_a_clip_whose_speech_starts_late_opens_on_its_first_word(open_window, tmp_path, qasync_loop) -> None:
+    """Twenty seconds of music before the speech: the view opens a second before the first word, not on music."""
+    late = 20 * TICKS_PER_SECOND
+    drafts = [WordDraft(word=f"word{index}", start_ticks=late + index * 30_000, end_ticks=late + index * 30_000 + 20_000,
+                        confidence=0.9) for index in range(120)]  # a minute of speech after the music  # fmt: skip
+    words_path = tmp_path / "late speech" / WORDS_FILE_NAME
+    words_path.parent.mkdir()
+    write_words_jsonl(words_path, build_word_records(drafts))
+
+    window = open_window(words_path, wait_for_waveform=False)
+
+    first = window.document.transcript[0]
+    assert window.view.scale.start_ticks == pytest.approx(first.start_ticks - TICKS_PER_SECOND)
+    assert first.end_ticks <= window.view.scale.end_ticks
