@@ -30,7 +30,7 @@ from metavis_gui.jobs.transcription_request import (
     TranscriptionRequest,
 )
 from metavis_gui.media.errors import MediaError
-from metavis_gui.media.probe import find_media_tool, parse_probe_output, probe_arguments
+from metavis_gui.media.probe import find_media_tool, parse_probe_output, pcm_wav_media_info, probe_arguments
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineIdFromName
 
 TRANSCRIPT_FOLDER_SUFFIX = ".transcript"
@@ -239,9 +239,11 @@ class TranscriptionQueue(QObject):
             if job.duration_seconds is not None or job.job_id not in self._jobs:
                 return
             try:
-                ffprobe = find_media_tool("ffprobe")
-                result = await run_child_process(ffprobe, probe_arguments(job.media_path))
-                info = parse_probe_output(job.media_path, result.exit_code, result.stdout, result.stderr)
+                info = pcm_wav_media_info(job.media_path)  # a WAV's header says it at once
+                if info is None:
+                    ffprobe = find_media_tool("ffprobe")
+                    result = await run_child_process(ffprobe, probe_arguments(job.media_path))
+                    info = parse_probe_output(job.media_path, result.exit_code, result.stdout, result.stderr)
             except (MediaError, OSError):
                 return
         job.duration_seconds = info.duration_seconds

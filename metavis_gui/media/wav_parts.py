@@ -21,7 +21,8 @@ def write_wav_pieces(
 
     A piece past the source's end gives what is there. Checks `stopped` between blocks and ends early when true.
     """
-    with wave.open(str(source), "rb") as reader, wave.open(str(target), "wb") as writer:
+    # The target is opened first: a wave writer whose own open failed raises again when collected.
+    with wave.open(str(source), "rb") as reader, target.open("wb") as raw, wave.open(raw, "wb") as writer:
         writer.setparams(reader.getparams())
         for first, count in pieces:
             reader.setpos(first)
