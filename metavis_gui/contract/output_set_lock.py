@@ -11,7 +11,7 @@ so a reader creates nothing in a folder it only reads (a read-only folder or dis
 file is left beside the transcript, and the folder keeps its inode (a swap of whole folders would leave a
 shell whose current folder is --out in a deleted one).
 
-Who sees one set: the window, the batch command, and any program that flocks the folder, e.g.
+Who sees one set: the window (it opens a transcript so) and any program that flocks the folder, e.g.
 `flock -s OUT cat OUT/transcript.words.v1.jsonl OUT/transcript.summary.v1.json`. A program that reads the
 files by path without the lock can still read the words of one commit and the summary of the next: no way
 of writing prevents that for two reads, by path, one after the other.
