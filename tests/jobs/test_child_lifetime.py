@@ -148,22 +148,37 @@ def test_a_child_that_never_writes_dies_with_its_killed_parent(kind: LauncherKin
         [sys.executable, "-c", _PARENT_OF_A_QUIET_CHILD, kind.name, seconds],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
-    sleepers: list[int] = []
+    assert_quiet_child_dies_with_its_parent(parent, seconds, seen_within_seconds=5)
+
+
+def assert_quiet_child_dies_with_its_parent(
+    parent: subprocess.Popen[str],
+    seconds: str,
+    *,
+    seen_within_seconds: float,
+    launcher_becomes_program: bool = False,
+    outlived: str = "the child outlived its parent",
+) -> None:
+    """`parent` printed the pid of a `sleep SECONDS` it started through a launcher: SIGKILL it, and the sleep
+    must end within STOP_DEADLINE_SECONDS. Kills whatever is left either way."""
     try:
         assert parent.stdout is not None
         launched_pid = int(parent.stdout.readline())
-        deadline = time.monotonic() + 5
+        sleepers: list[int] = []
+        deadline = time.monotonic() + seen_within_seconds
         while not sleepers and time.monotonic() < deadline:
             time.sleep(0.02)
             sleepers = processes_with_command_line(SLEEP, seconds)
         [sleeper] = sleepers
         assert os.getpgid(sleeper) == launched_pid, "the program runs in the group its launcher leads"
+        if launcher_becomes_program:
+            assert sleeper == launched_pid, "the launcher became the program"
         parent.kill()
         parent.wait(timeout=10)
         deadline = time.monotonic() + STOP_DEADLINE_SECONDS
         while not is_gone(sleeper) and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert is_gone(sleeper), "the child outlived its parent"
+        assert is_gone(sleeper), outlived
     finally:
         parent.kill()
         for pid in processes_with_command_line(SLEEP, seconds):

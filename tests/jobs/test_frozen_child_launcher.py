@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -28,8 +26,7 @@ from metavis_gui.jobs.child_lifetime import (
     run_frozen_launcher,
 )
 from tests.conftest import REPO_ROOT
-from tests.jobs.test_child_lifetime import SLEEP, STOP_DEADLINE_SECONDS, processes_with_command_line
-from tests.support.running_transcription import is_gone
+from tests.jobs.test_child_lifetime import assert_quiet_child_dies_with_its_parent
 
 LAUNCHER_HOOK = REPO_ROOT / "packaging" / "runtime_hook_child_launcher.py"
 ENTRY_SCRIPTS = {
@@ -161,25 +158,7 @@ def test_a_frozen_apps_child_dies_with_its_killed_parent(tmp_path: Path, entry: 
         [sys.executable, "-c", _FROZEN_PARENT_OF_A_QUIET_CHILD, str(executable), kind.name, seconds],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
-    try:
-        assert parent.stdout is not None
-        launched_pid = int(parent.stdout.readline())
-        sleepers: list[int] = []
-        deadline = time.monotonic() + 10
-        while not sleepers and time.monotonic() < deadline:
-            time.sleep(0.02)
-            sleepers = processes_with_command_line(SLEEP, seconds)
-        [sleeper] = sleepers
-        assert os.getpgid(sleeper) == launched_pid, "the program runs in the group its launcher leads"
-        if kind is LauncherKind.DEATH_SIGNAL:
-            assert sleeper == launched_pid, "the launcher became the program"
-        parent.kill()
-        parent.wait(timeout=10)
-        deadline = time.monotonic() + STOP_DEADLINE_SECONDS
-        while not is_gone(sleeper) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert is_gone(sleeper), "the frozen app's child outlived it"
-    finally:
-        parent.kill()
-        for pid in processes_with_command_line(SLEEP, seconds):
-            os.kill(pid, signal.SIGKILL)
+    assert_quiet_child_dies_with_its_parent(
+        parent, seconds, seen_within_seconds=10, launcher_becomes_program=kind is LauncherKind.DEATH_SIGNAL,
+        outlived="the frozen app's child outlived it",
+    )  # fmt: skip
