@@ -8,10 +8,10 @@ import wave
 from pathlib import Path
 
 from metavis_gui.media.errors import MediaUnreadable
+from metavis_gui.media.pcm_wav import ENGINE_SAMPLE_RATE
 from metavis_gui.media.probe import ffmpeg_input_argument
 from metavis_gui.media.wav_samples import DecodedAudioScan, scan_wav
 
-ENGINE_SAMPLE_RATE = 16000
 _OUT_TIME_PATTERN = re.compile(r"^out_time_(?:us|ms)=(\d+)$")
 # Peaks below this (about -66 dBFS) are quantisation noise, not speech: whisper only hallucinates on it.
 SILENCE_PEAK_LEVEL = 16

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-ENGINE_WAV_RATE = 16000
+# The one sample rate every engine, the aligner and the waveform read (16-bit mono); media.decode names it too.
+ENGINE_SAMPLE_RATE = 16000
 _HEADER_READ_BYTES = 4096
 # WAVE_FORMAT_PCM and WAVE_FORMAT_IEEE_FLOAT, also as the sub-format of WAVE_FORMAT_EXTENSIBLE; anything else
 # (ADPCM, mu-law, ...) goes to ffprobe.
@@ -51,7 +52,8 @@ class PcmWavLayout:
     @property
     def is_engine_audio(self) -> bool:
         """Already what every engine reads (16 kHz, mono, 16-bit signed): the samples can be copied as they are."""
-        return (self.format_tag, self.bits_per_sample, self.channels, self.sample_rate) == (1, 16, 1, ENGINE_WAV_RATE)
+        shape = (self.format_tag, self.bits_per_sample, self.channels, self.sample_rate)
+        return shape == (1, 16, 1, ENGINE_SAMPLE_RATE)
 
 
 def read_pcm_wav_layout(path: Path) -> PcmWavLayout | None:

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 
 from metavis_gui import app_paths
+from metavis_gui.media.pcm_wav import ENGINE_SAMPLE_RATE
 
 SILERO_FILE_NAME = "silero_vad_v6.onnx"
 # Where packaging/metavis_transcribe.spec puts the network inside the frozen app.
 BUNDLED_SILERO_FOLDER = "silero"
-SAMPLE_RATE = 16000
 FRAME_SAMPLES = 512
 _CONTEXT_SAMPLES = 64
 _STATE_SHAPE = (1, 1, 128)
@@ -89,8 +89,8 @@ def speech_sample_spans(probabilities: np.ndarray, total_samples: int, reading: 
     """(first sample, end sample) of each padded speech span, clipped to the audio; overlaps are left to
     the caller, which joins what is close anyway."""
     below = max(reading.threshold - _SILENCE_BELOW_THRESHOLD, 0.01)
-    min_silence_frames = reading.min_silence_seconds * SAMPLE_RATE / FRAME_SAMPLES
-    pad = round(reading.pad_seconds * SAMPLE_RATE)
+    min_silence_frames = reading.min_silence_seconds * ENGINE_SAMPLE_RATE / FRAME_SAMPLES
+    pad = round(reading.pad_seconds * ENGINE_SAMPLE_RATE)
     spans: list[tuple[int, int]] = []
     start: int | None = None
     quiet_from: int | None = None
