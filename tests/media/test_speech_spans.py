@@ -20,6 +20,7 @@ from metavis_gui.media.speech_spans import (
 )
 from metavis_gui.media.wav_samples import WavSamples
 from tests.conftest import JFK_WAV
+from tests.support.wav_files import write_mono_wav
 
 RATE = 16000
 
@@ -27,15 +28,6 @@ RATE = 16000
 def _jfk() -> np.ndarray:
     with wave.open(str(JFK_WAV), "rb") as reader:
         return np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
-
-
-def _write(path: Path, samples: np.ndarray) -> Path:
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(RATE)
-        writer.writeframes(samples.astype("<i2").tobytes())
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +38,7 @@ def speech_between_chords_and_noise(tmp_path_factory: pytest.TempPathFactory) ->
     noise = np.cumsum(np.random.default_rng(3).standard_normal(20 * RATE))
     noise = 1500 * (noise - np.convolve(noise, np.ones(400) / 400, mode="same")) / 20
     audio = np.concatenate([chords, _jfk(), noise, _jfk()])
-    return _write(tmp_path_factory.mktemp("vad") / "speech between chords and noise.wav", audio)
+    return write_mono_wav(tmp_path_factory.mktemp("vad") / "speech between chords and noise.wav", audio)
 
 
 def _speech(path: Path) -> list[SampleSpan]:
@@ -114,7 +106,7 @@ def test_the_spans_are_faster_whispers_own(clip: str, speech_between_chords_and_
     with wave.open(str(path), "rb") as reader:
         audio = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
     theirs = vad.get_speech_timestamps(audio, vad.VadOptions(threshold=SPEECH_THRESHOLD), sampling_rate=RATE)
-    ours = _speech(_write(tmp_path / "clip.wav", (audio * 32768.0).astype(np.int16)))
+    ours = _speech(write_mono_wav(tmp_path / "clip.wav", (audio * 32768.0).astype(np.int16)))
     their_kept = kept_spans([SampleSpan(span["start"], span["end"]) for span in theirs], len(audio))
     our_kept = kept_spans(ours, len(audio))
     assert len(our_kept) == len(their_kept) >= 1

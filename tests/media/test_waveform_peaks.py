@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -20,20 +19,12 @@ from metavis_gui.media.waveform_peaks import (
     save_peaks,
 )
 from tests.conftest import JFK_WAV
+from tests.support.wav_files import write_mono_wav
 
 
 def noise(sample_count: int, seed: int = 7) -> np.ndarray:
     generator = np.random.default_rng(seed)
     return generator.integers(-32768, 32767, sample_count, dtype=np.int16, endpoint=True)
-
-
-def write_wav(path: Path, samples: np.ndarray, sample_rate: int = 16000) -> Path:
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(sample_rate)
-        writer.writeframes(samples.astype("<i2").tobytes())
-    return path
 
 
 def test_every_level_holds_the_exact_extremes_of_its_bins() -> None:
@@ -83,7 +74,7 @@ def test_columns_outside_the_audio_are_silent() -> None:
 
 def test_reading_a_wav_block_by_block_gives_the_same_peaks_with_rising_progress(tmp_path: Path) -> None:
     samples = noise(2_500_000, seed=11)  # more than two blocks
-    wav_path = write_wav(tmp_path / "noise.wav", samples)
+    wav_path = write_mono_wav(tmp_path / "noise.wav", samples)
     fractions: list[float] = []
     from_file = compute_peaks_from_wav(wav_path, fractions.append)
     in_memory = compute_peaks(samples, 16000)
