@@ -96,6 +96,13 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")
 
 
+def jfk_under_test_picture(target: Path, size: str, rate: str) -> Path:
+    """The JFK speech under ffmpeg's moving test picture (`testsrc`) at a frame size and rate, as H.264."""
+    run_ffmpeg("-f", "lavfi", "-i", f"testsrc=size={size}:rate={rate}", "-i", str(JFK_WAV), "-shortest",
+               "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(target))  # fmt: skip
+    return target
+
+
 @pytest.fixture(scope="session")
 def jfk_mp4(media_dir: Path) -> Path:
     """The JFK speech as the AAC track of an H.264 video, as an editor's clip would be."""

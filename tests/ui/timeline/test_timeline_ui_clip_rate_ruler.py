@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from metavis_gui.contract import TICKS_PER_SECOND
 from metavis_gui.timeline.time_entry import format_time
 from metavis_gui.ui.timeline import TimelineWindow
-from tests.conftest import JFK_WAV, run_ffmpeg
+from tests.conftest import jfk_under_test_picture
 from tests.support.timeline_fixtures import press_keys, pump
 from tests.support.ui_helpers import wait_until
 
@@ -23,10 +23,7 @@ PAL_FRAME_TICKS = 2400
 
 @pytest.fixture(scope="module")
 def jfk_ntsc_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("video-2997") / "jfk 29.97.mp4"
-    run_ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=30000/1001", "-i", str(JFK_WAV), "-shortest",
-               "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(target))  # fmt: skip
-    return target
+    return jfk_under_test_picture(tmp_path_factory.mktemp("video-2997") / "jfk 29.97.mp4", "160x120", "30000/1001")
 
 
 def open_with_clip_rate(open_window, transcript_copy: Path, video: Path, qasync_loop) -> TimelineWindow:

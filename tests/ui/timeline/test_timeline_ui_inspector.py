@@ -17,7 +17,7 @@ from metavis_gui.timeline.speech_envelope import compute_speech_envelope
 from metavis_gui.timeline.time_entry import format_time, parse_typed_time
 from metavis_gui.timeline.timing_refusals import RefusalReason, snap_refusal
 from metavis_gui.ui.timeline import TimelineWindow
-from tests.conftest import JFK_WAV, run_ffmpeg
+from tests.conftest import JFK_WAV, jfk_under_test_picture
 from tests.support.timeline_fixtures import press_keys, pump
 from tests.support.ui_helpers import wait_until
 
@@ -255,10 +255,7 @@ def test_a_split_inside_a_word_still_merges_without_a_space_after_save_and_reope
 @pytest.fixture(scope="module")
 def jfk_50fps_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The JFK speech under a 50 fps test picture: a rate none of the ruler's choices has."""
-    target = tmp_path_factory.mktemp("video-50") / "jfk 50fps.mp4"
-    run_ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=50", "-i", str(JFK_WAV), "-shortest",
-               "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(target))  # fmt: skip
-    return target
+    return jfk_under_test_picture(tmp_path_factory.mktemp("video-50") / "jfk 50fps.mp4", "160x120", "50")
 
 
 def test_typed_and_shown_timecodes_are_at_the_clips_frame_rate(

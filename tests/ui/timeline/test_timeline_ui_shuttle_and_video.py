@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from metavis_gui.contract import TICKS_PER_SECOND
-from tests.conftest import JFK_WAV, run_ffmpeg
+from tests.conftest import jfk_under_test_picture
 from tests.support.timeline_fixtures import press_keys, pump
 from tests.support.ui_helpers import wait_until
 
@@ -20,10 +20,7 @@ pytestmark = pytest.mark.usefixtures("engine_ready")
 @pytest.fixture(scope="module")
 def jfk_testsrc_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The JFK speech under ffmpeg's test picture (a frame counter that moves), as a short H.264 clip."""
-    target = tmp_path_factory.mktemp("video") / "jfk testsrc.mp4"
-    run_ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-i", str(JFK_WAV), "-shortest",
-               "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(target))  # fmt: skip
-    return target
+    return jfk_under_test_picture(tmp_path_factory.mktemp("video") / "jfk testsrc.mp4", "320x240", "25")
 
 
 def test_loop_selection_from_the_keyboard_replays_the_words_until_turned_off(
