@@ -71,6 +71,7 @@ class TimelinePlayer(QObject):
         self._media: QMediaPlayer | None = None
         self._clock = _SilentClock()
         self._playing = False
+        self._closed = False
         self._rate = 1.0
         self._range: tuple[int, int] | None = None
         self._loop = False
@@ -232,6 +233,11 @@ class TimelinePlayer(QObject):
         if self._media is not None:
             # Qt 6.11's FFmpeg backend once deadlocked in stop() while its playback threads were running
             # (QObject::disconnect waiting on a lock, seen in CI): pause them first, and let clearing the
-            # source do the stopping.
+            # source do the stopping. No Python slot may run inside that clearing: the status slot did (it
+            # reached into the player while an FFmpeg thread, holding the player's lock, waited for the GIL
+            # to destroy an object: a deadlock seen in CI), so it is disconnected first.
+            if not self._closed:
+                self._media.mediaStatusChanged.disconnect(self._on_media_status)
             self._media.pause()
             self._media.setSource(QUrl())
+        self._closed = True
