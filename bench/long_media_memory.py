@@ -70,11 +70,11 @@ def peak_mb(who: int) -> float:
 def measure(step: str, source: Path) -> dict[str, float]:
     """In this (fresh) process: the step's wall time and the peaks of this process and of its children."""
     from metavis_gui.jobs.audio_decoding import decode_to_wav
-    from metavis_gui.jobs.event_loop import run_on_qt_loop
     from metavis_gui.media.decode import scan_decoded_audio
     from metavis_gui.media.wav_samples import WavSamples
     from metavis_gui.media.waveform_peaks import compute_peaks_from_wav
     from metavis_gui.timeline.speech_envelope import compute_speech_envelope
+    from metavis_gui.ui.qt_event_loop import run_on_qt_loop
 
     baseline = peak_mb(resource.RUSAGE_SELF)
     started = time.perf_counter()

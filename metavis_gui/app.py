@@ -55,9 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from metavis_gui.jobs.event_loop import python_signal_heartbeat
     from metavis_gui.jobs.gui_thread_garbage_collection import GuiThreadGarbageCollector
     from metavis_gui.ui.main_window import MainWindow
+    from metavis_gui.ui.qt_event_loop import python_signal_heartbeat
     from metavis_gui.ui.timeline import offer_timeline_recovery
     from metavis_gui.ui.window_settings import APPLICATION_NAME, ORGANIZATION_NAME
 

@@ -42,7 +42,7 @@ from metavis_gui.cli.output_checks import output_folder_problem
 from metavis_gui.contract.transcript_bundle import adjacent_captions_path
 from metavis_gui.engines.engine_table import resolve_model_path
 from metavis_gui.engines.errors import EngineError
-from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
+from metavis_gui.jobs.event_loop import Interrupted, run_on_asyncio_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import TranscriptionFailed, TranscriptionRequest, default_thread_count
 from metavis_gui.models.errors import ModelError
@@ -83,7 +83,7 @@ def run_batch(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:
     reporter.started(items, jobs, threads)
     batch = _Batch(requests, previous, reporter, _output_options(arguments, options))
     try:
-        run_on_qt_loop(batch.run(jobs))
+        run_on_asyncio_loop(batch.run(jobs))
         interrupted = False
     except Interrupted:
         interrupted = True

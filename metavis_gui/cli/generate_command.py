@@ -14,7 +14,7 @@ from metavis_gui.cli.json_events import ErrorEvent, WarningCode, WarningEvent
 from metavis_gui.cli.output_checks import adjacent_captions_problem, output_folder_problem
 from metavis_gui.cli.thread_option import bounded_threads
 from metavis_gui.contract.transcript_bundle import adjacent_captions_path
-from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
+from metavis_gui.jobs.event_loop import Interrupted, run_on_asyncio_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import (
     JobWarning,
@@ -54,7 +54,7 @@ def run_generate(arguments: argparse.Namespace, unknown: Sequence[str]) -> int:
         warned=lambda warning: reporter.warned(warning_event_of(warning)),
     )
     try:
-        outcome = run_on_qt_loop(run_transcription(request, listener))
+        outcome = run_on_asyncio_loop(run_transcription(request, listener))
     except Interrupted:
         return _failed(reporter, ErrorEvent.of(ErrorCode.INTERRUPTED, _interrupted_message(written)))
     except TranscriptionFailed as failure:

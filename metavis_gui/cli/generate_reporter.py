@@ -20,7 +20,7 @@ from metavis_gui.cli.json_events import (
     write_event,
 )
 from metavis_gui.engines.engine_command import LiveSegment
-from metavis_gui.jobs.transcription_queue import RemainingTimeEstimate
+from metavis_gui.jobs.remaining_time import RemainingTimeEstimate
 from metavis_gui.jobs.transcription_request import JobProgress, TranscriptionOutcome
 
 PROGRAM = "metavis-transcribe"

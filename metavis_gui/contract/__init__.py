@@ -36,6 +36,7 @@ _MODULE_OF_NAME = {
     "CAPTIONS_FILE_NAME": "transcript_bundle",
     "SUMMARY_FILE_NAME": "transcript_bundle",
     "WORDS_FILE_NAME": "transcript_bundle",
+    "TRANSCRIPT_FOLDER_SUFFIX": "transcript_bundle",
     "adjacent_captions_path": "transcript_bundle",
     "write_transcript_bundle": "transcript_bundle",
     "WORD_ID_PATTERN": "word_record",
@@ -60,6 +61,7 @@ __all__ = [
     "SUMMARY_FILE_NAME",
     "SUMMARY_SCHEMA",
     "TICKS_PER_SECOND",
+    "TRANSCRIPT_FOLDER_SUFFIX",
     "WORDS_FILE_NAME",
     "WORD_ID_PATTERN",
     "WORD_SCHEMA",
@@ -144,6 +146,7 @@ if TYPE_CHECKING:
     from metavis_gui.contract.transcript_bundle import (
         CAPTIONS_FILE_NAME,
         SUMMARY_FILE_NAME,
+        TRANSCRIPT_FOLDER_SUFFIX,
         WORDS_FILE_NAME,
         adjacent_captions_path,
         write_transcript_bundle,

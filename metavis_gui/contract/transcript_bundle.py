@@ -18,6 +18,7 @@ WORDS_FILE_NAME = "transcript.words.v1.jsonl"
 SUMMARY_FILE_NAME = "transcript.summary.v1.json"
 CAPTIONS_FILE_NAME = "captions.vtt"
 ADJACENT_CAPTIONS_SUFFIX = ".captions.vtt"
+TRANSCRIPT_FOLDER_SUFFIX = ".transcript"  # the window's `<stem>.transcript/` folder beside each clip
 
 
 def adjacent_captions_path(media_path: Path) -> Path:

@@ -1,12 +1,12 @@
 """Every child dies with its parent: its own process group, and a launcher that ends it when the parent dies.
 
-QProcess cannot run code between fork and exec from Python, so a child starts through a tiny launcher
-(this interpreter with `-I -S -c`). On Linux it asks the kernel for SIGKILL when its parent dies
+Code between fork and exec (subprocess's preexec_fn) is unsafe in a process with threads, as the window's
+is, so a child starts through a tiny launcher (this interpreter with `-I -S -c`). On Linux it asks the kernel for SIGKILL when its parent dies
 (PR_SET_PDEATHSIG), gives up if the parent is already gone, then becomes the program with `execv`,
 keeping its pid. Elsewhere (macOS, the BSDs) a watchdog launcher forks the program and stays beside it:
 it passes on the program's exit, and kills the program's group the moment it is orphaned (its parent pid
 changes). Arguments travel hex-encoded when they are not valid UTF-8 (a file named b'take\\xff.wav'),
-which QProcess would otherwise mangle. QProcess puts the launcher in a new session (its own process group,
+which would otherwise be mangled on the way. The launcher starts in a new session (its own process group,
 which the program shares), so Ctrl-C in a terminal reaches only the command, which stops the child itself.
 The frozen app has no interpreter to run `-c`: there its own executable is the launcher, under the hidden
 first argument `_child-launcher`, which a runtime hook that runs first in both executables

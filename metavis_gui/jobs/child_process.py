@@ -1,7 +1,10 @@
-"""Running one child process on the Qt event loop, as a coroutine: lines stream out, cancel kills it.
+"""Running one child process as a coroutine on any asyncio loop (qasync's in the window, a plain one in
+the headless command): lines stream out, cancel kills it.
 
 The child leads its own process group and dies with this process even when this one is killed outright
-(child_lifetime: a death signal on Linux, a watchdog elsewhere).
+(child_lifetime: a death signal on Linux, a watchdog elsewhere). Its pipes are read, and its exit waited
+for, by small threads that hand everything to the loop's thread, so line handlers run where the caller
+runs and no loop needs subprocess support (qasync's has none).
 """
 
 from __future__ import annotations
@@ -9,16 +12,22 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from pydantic import BaseModel, ConfigDict
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer
 
-from metavis_gui.jobs.child_lifetime import kill_process_group, launch_command, launch_failure
+from metavis_gui.jobs.child_lifetime import LaunchCommand, kill_process_group, launch_command, launch_failure
 
 LineHandler = Callable[[str], None]
-KILL_WAIT_MILLISECONDS = 2000
+KILL_WAIT_SECONDS = 2.0
+# After the child exits, how long its pipes may stay open (a grandchild holding them) before the output
+# read so far is taken as all of it.
+PIPE_DRAIN_SECONDS = 1.0
+_READ_SIZE = 65536
 
 
 class ChildProcessResult(BaseModel):
@@ -87,91 +96,124 @@ async def run_child_process(
     The child inherits this process's environment, with `environment`'s variables added or replaced.
     """
     loop = asyncio.get_running_loop()
-    finished: asyncio.Future[ChildProcessResult] = loop.create_future()
     launch = launch_command(_executable(program), arguments)
-    owner = QObject()
-    process = QProcess(owner)
-    process.setProgram(launch.program)
-    process.setArguments(launch.arguments)
-    if environment:
-        variables = QProcessEnvironment.systemEnvironment()
-        for name, value in environment.items():
-            variables.insert(name, value)
-        process.setProcessEnvironment(variables)
-    _run_in_own_session(process)
-    process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
-    process.setInputChannelMode(QProcess.InputChannelMode.ManagedInputChannel)
+    process = _start(program, launch, environment)
     stdout = _LineSplitter(on_stdout_line)
     stderr = _LineSplitter(on_stderr_line)
-    watchdog = QTimer(owner)
-    watchdog.setSingleShot(True)
     stalled = False
-
-    def restart_watchdog() -> None:
-        if stall_timeout_seconds is not None:
-            watchdog.start(int(stall_timeout_seconds * 1000))
-
-    def read_stdout() -> None:
-        stdout.feed(bytes(process.readAllStandardOutput().data()))
-        restart_watchdog()
-
-    def read_stderr() -> None:
-        stderr.feed(bytes(process.readAllStandardError().data()))
-        restart_watchdog()
+    watchdog: asyncio.TimerHandle | None = None
 
     def on_stall() -> None:
         nonlocal stalled
         stalled = True
         _kill(process)
 
-    def on_finished(exit_code: int, exit_status: QProcess.ExitStatus) -> None:
-        watchdog.stop()
-        read_stdout()
-        read_stderr()
-        stdout.flush()
-        stderr.flush()
-        if finished.done():
-            return
-        if stalled:
-            finished.set_exception(
-                ChildProcessStalled(Path(str(program)).name, stall_timeout_seconds or 0, stderr.text())
-            )
-            return
-        not_started = launch_failure(exit_code, stderr.text()) if launch.through_launcher else None
-        if not_started is not None:
-            finished.set_exception(ChildProcessFailedToStart(f"{program} could not be started: {not_started}"))
-            return
-        crashed = exit_status == QProcess.ExitStatus.CrashExit
-        finished.set_result(
-            ChildProcessResult(exit_code=exit_code, crashed=crashed, stdout=stdout.text(), stderr=stderr.text())
-        )
+    def restart_watchdog() -> None:
+        nonlocal watchdog
+        if stall_timeout_seconds is not None:
+            if watchdog is not None:
+                watchdog.cancel()
+            watchdog = loop.call_later(stall_timeout_seconds, on_stall)
 
-    def on_error(error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart and not finished.done():
-            finished.set_exception(
-                ChildProcessFailedToStart(f"{program} could not be started: {process.errorString()}")
-            )
+    def received(splitter: _LineSplitter, chunk: bytes) -> None:
+        splitter.feed(chunk)
+        restart_watchdog()
 
-    process.readyReadStandardOutput.connect(read_stdout)
-    process.readyReadStandardError.connect(read_stderr)
-    process.finished.connect(on_finished)
-    process.errorOccurred.connect(on_error)
-    watchdog.timeout.connect(on_stall)
-
+    stdout_read = _read_in_thread(loop, process.stdout, lambda chunk: received(stdout, chunk))
+    stderr_read = _read_in_thread(loop, process.stderr, lambda chunk: received(stderr, chunk))
+    exited = _wait_in_thread(loop, process)
     if on_started is not None:
-        process.started.connect(lambda: on_started(int(process.processId())))
-    process.start()
-    process.closeWriteChannel()
+        on_started(process.pid)
     restart_watchdog()
     try:
-        return await finished
+        return_code = await exited
+        await asyncio.wait([stdout_read, stderr_read], timeout=PIPE_DRAIN_SECONDS)
     finally:
-        watchdog.stop()
-        if process.state() != QProcess.ProcessState.NotRunning:
+        if watchdog is not None:
+            watchdog.cancel()
+        if process.poll() is None:
             _kill(process)
-            process.waitForFinished(KILL_WAIT_MILLISECONDS)
-        process.blockSignals(True)
-        owner.deleteLater()
+            try:
+                process.wait(KILL_WAIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+    stdout.flush()
+    stderr.flush()
+    if stalled:
+        raise ChildProcessStalled(Path(str(program)).name, stall_timeout_seconds or 0, stderr.text())
+    exit_code = max(return_code, 0)
+    not_started = launch_failure(exit_code, stderr.text()) if launch.through_launcher else None
+    if not_started is not None:
+        raise ChildProcessFailedToStart(f"{program} could not be started: {not_started}")
+    return ChildProcessResult(exit_code=exit_code, crashed=return_code < 0, stdout=stdout.text(), stderr=stderr.text())
+
+
+def _start(
+    program: Path | str, launch: LaunchCommand, environment: Mapping[str, str] | None
+) -> subprocess.Popen[bytes]:
+    """The child started (Popen returns once it is exec'd; nothing here waits for it)."""
+    try:
+        return subprocess.Popen(
+            [launch.program, *launch.arguments],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **environment} if environment else None,
+            start_new_session=os.name == "posix",  # Ctrl-C in a terminal reaches only this process
+        )
+    except OSError as error:
+        raise ChildProcessFailedToStart(f"{program} could not be started: {error.strerror or error}") from error
+
+
+def _read_in_thread(
+    loop: asyncio.AbstractEventLoop, pipe: IO[bytes] | None, on_chunk: Callable[[bytes], None]
+) -> asyncio.Future[None]:
+    """Chunks of `pipe` handed to on_chunk on the loop's thread; the future is done at end of file."""
+    done: asyncio.Future[None] = loop.create_future()
+    assert pipe is not None
+
+    def deliver(chunk: bytes) -> None:
+        if not done.done():
+            on_chunk(chunk)
+
+    def finish() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    def read() -> None:
+        descriptor = pipe.fileno()
+        try:
+            while chunk := os.read(descriptor, _READ_SIZE):
+                _call_soon(loop, deliver, chunk)
+        except OSError:
+            pass
+        finally:
+            pipe.close()
+            _call_soon(loop, finish)
+
+    threading.Thread(target=read, name="child-pipe-reader", daemon=True).start()
+    return done
+
+
+def _wait_in_thread(loop: asyncio.AbstractEventLoop, process: subprocess.Popen[bytes]) -> asyncio.Future[int]:
+    exited: asyncio.Future[int] = loop.create_future()
+
+    def settle(return_code: int) -> None:
+        if not exited.done():
+            exited.set_result(return_code)
+
+    def wait() -> None:
+        _call_soon(loop, settle, process.wait())
+
+    threading.Thread(target=wait, name="child-exit-waiter", daemon=True).start()
+    return exited
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[..., None], *arguments: object) -> None:
+    try:
+        loop.call_soon_threadsafe(callback, *arguments)
+    except RuntimeError:  # the loop was closed: nobody is waiting any more
+        pass
 
 
 def _executable(program: Path | str) -> str:
@@ -187,14 +229,7 @@ def _executable(program: Path | str) -> str:
     return found
 
 
-def _run_in_own_session(process: QProcess) -> None:
-    if os.name != "posix":
-        return
-    parameters = QProcess.UnixProcessParameters()
-    parameters.flags = QProcess.UnixProcessFlag.CreateNewSession
-    process.setUnixProcessParameters(parameters)
-
-
-def _kill(process: QProcess) -> None:
-    kill_process_group(int(process.processId()))
-    process.kill()
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    kill_process_group(process.pid)
+    if process.poll() is None:
+        process.kill()

@@ -18,8 +18,10 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, ValidationError
 from PySide6.QtCore import QObject, Signal
 
+from metavis_gui.contract.transcript_bundle import TRANSCRIPT_FOLDER_SUFFIX
 from metavis_gui.engines.engine_command import CoreMLComputeUnits, LiveSegment
 from metavis_gui.jobs.child_process import run_child_process
+from metavis_gui.jobs.remaining_time import RemainingTimeEstimate
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import (
     AlignMode,
@@ -33,7 +35,6 @@ from metavis_gui.media.errors import MediaError
 from metavis_gui.media.probe import find_media_tool, parse_probe_output, pcm_wav_media_info, probe_arguments
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineIdFromName
 
-TRANSCRIPT_FOLDER_SUFFIX = ".transcript"
 _PROBES_AT_ONCE = 2
 
 
@@ -82,26 +83,6 @@ def transcript_folder_for(media_path: Path, output_folder: Path | None = None) -
     """`<stem>.transcript/` next to the media, or inside the chosen output folder."""
     parent = output_folder if output_folder is not None else media_path.parent
     return parent / f"{media_path.stem}{TRANSCRIPT_FOLDER_SUFFIX}"
-
-
-class RemainingTimeEstimate:
-    """Seconds left, from the engine's own progress rate: probing, decoding and writing are short and erratic."""
-
-    def __init__(self) -> None:
-        self._stage: JobStage | None = None
-        self._stage_since: float | None = None
-
-    def update(self, progress: JobProgress, now: float) -> float | None:
-        if progress.stage is JobStage.WRITING:
-            return 0.0
-        if progress.stage not in (JobStage.TRANSCRIBING, JobStage.ALIGNING):
-            return None
-        if progress.stage is not self._stage:
-            self._stage, self._stage_since = progress.stage, now
-        fraction = progress.stage_fraction
-        if fraction <= 0.0 or self._stage_since is None:
-            return None
-        return (now - self._stage_since) * (1.0 - fraction) / fraction
 
 
 @dataclass(eq=False)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from metavis_gui.contract import (
     SUMMARY_FILE_NAME,
+    TRANSCRIPT_FOLDER_SUFFIX,
     WORDS_FILE_NAME,
     ContractError,
     WordRecord,
@@ -23,8 +24,6 @@ from metavis_gui.contract import (
 )
 from metavis_gui.timeline.autosave_store import Recovery, pending_recoveries
 from metavis_gui.timeline.transcript_files import open_transcript, save_in_place
-
-TRANSCRIPT_FOLDER_SUFFIX = ".transcript"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metavis_gui.contract import WORDS_FILE_NAME
-from metavis_gui.jobs.transcription_queue import TRANSCRIPT_FOLDER_SUFFIX
+from metavis_gui.contract.transcript_bundle import TRANSCRIPT_FOLDER_SUFFIX
 
 AUDIO_EXTENSIONS = frozenset(
     {"wav", "wave", "mp3", "m4a", "aac", "flac", "ogg", "oga", "opus", "wma", "aif", "aiff", "aifc", "caf",

@@ -22,10 +22,11 @@ from metavis_gui.engines.engine_table import create_engine_adapter, resolve_mode
 from metavis_gui.engines.errors import EngineFailed, EngineNotFound, ModelMissing
 from metavis_gui.engines.openai_whisper_adapter import OpenAIWhisperAdapter
 from metavis_gui.engines.runner_protocol import EXIT_AUDIO_FAILED
-from metavis_gui.jobs.event_loop import run_on_qt_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import AlignMode, JobProgress, JobStage, TranscriptionRequest
-from metavis_gui.models.ct2_to_openai_whisper import INSTALL_COMMAND, install_default_openai_whisper_model
+from metavis_gui.models.ct2_to_openai_whisper import install_default_openai_whisper_model
+from metavis_gui.models.openai_whisper_store import INSTALL_COMMAND
+from metavis_gui.ui.qt_event_loop import run_on_qt_loop
 from tests.conftest import JFK_REFERENCE, JFK_WAV, run_ffmpeg
 from tests.engines.test_engines_cross_check import (
     check_jfk_transcript,

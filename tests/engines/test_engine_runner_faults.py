@@ -19,7 +19,7 @@ from metavis_gui.engines import engine_table
 from metavis_gui.engines.faster_whisper_adapter import FasterWhisperAdapter
 from metavis_gui.engines.openai_whisper_adapter import OpenAIWhisperAdapter
 from metavis_gui.engines.python_engine import PythonEngine
-from metavis_gui.jobs.event_loop import run_on_qt_loop
+from metavis_gui.jobs.event_loop import run_on_asyncio_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import TranscriptionFailed, TranscriptionRequest
 from metavis_gui.models.ct2_to_openai_whisper import install_default_openai_whisper_model
@@ -67,7 +67,7 @@ def failed_job(
     )
     started: list[int] = []
     with pytest.raises(TranscriptionFailed) as failure:
-        run_on_qt_loop(run_transcription(request, JobListener(process_started=started.append)))
+        run_on_asyncio_loop(run_transcription(request, JobListener(process_started=started.append)))
     assert not out_dir.exists(), "a failed job must write nothing"
     return failure.value, started  # the runner, and the aligner started beside it
 
@@ -138,7 +138,7 @@ def test_cancelling_the_job_kills_the_runner_and_leaves_nothing(
         with pytest.raises(asyncio.CancelledError):
             await job
 
-    run_on_qt_loop(cancel_once_the_runner_runs())
+    run_on_asyncio_loop(cancel_once_the_runner_runs())
     assert started and all(process_is_gone(pid) for pid in started)
     assert list(private_tmp.iterdir()) == []
     assert not (tmp_path / "out").exists()

@@ -20,7 +20,7 @@ from metavis_gui.engines.stall_timeouts import (
 )
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
 from metavis_gui.engines.whisper_cpp_binary import WhisperCppBinary
-from metavis_gui.jobs.event_loop import run_on_qt_loop
+from metavis_gui.jobs.event_loop import run_on_asyncio_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import TranscriptionFailed, TranscriptionRequest
 from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
@@ -105,7 +105,7 @@ def run_hanging_engine(request: TranscriptionRequest) -> tuple[TranscriptionFail
     started: list[int] = []
     began = time.monotonic()
     with pytest.raises(TranscriptionFailed) as failure:
-        run_on_qt_loop(run_transcription(request, JobListener(process_started=started.append)))
+        run_on_asyncio_loop(run_transcription(request, JobListener(process_started=started.append)))
     return failure.value, time.monotonic() - began, started
 
 

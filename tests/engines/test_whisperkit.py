@@ -201,8 +201,8 @@ def test_its_progress_bar_on_stdout_moves_the_jobs_progress(tmp_path: Path) -> N
     """whisperkit-cli draws its bar on stdout, not stderr; the engine stage must read it there too. The real
     CLI runs only on Apple Silicon, so a fake one named so prints the bar and writes the JFK report."""
     from metavis_gui.jobs.engine_stage import transcribe_audio
-    from metavis_gui.jobs.event_loop import run_on_qt_loop
     from metavis_gui.jobs.transcription_request import JobProgress, TranscriptionRequest, VadMode
+    from metavis_gui.ui.qt_event_loop import run_on_qt_loop
     from tests.conftest import JFK_WAV
 
     fake_cli = tmp_path / "bin" / "fake-whisperkit-cli"

@@ -18,7 +18,7 @@ import pytest
 from metavis_gui.jobs import child_lifetime
 from metavis_gui.jobs.child_lifetime import LauncherKind
 from metavis_gui.jobs.child_process import ChildProcessFailedToStart, run_child_process
-from metavis_gui.jobs.event_loop import run_on_qt_loop
+from metavis_gui.jobs.event_loop import run_on_asyncio_loop
 from metavis_gui.jobs.stale_temp_folders import remove_stale_work_dirs
 from tests.cli.console_script import CONSOLE_SCRIPT, GENERATE, silence
 from tests.conftest import run_ffmpeg
@@ -106,12 +106,12 @@ def test_only_folders_of_gone_processes_are_removed(tmp_path: Path) -> None:
 def test_a_program_that_cannot_be_executed_fails_to_start(tmp_path: Path) -> None:
     for program in (_not_a_program(tmp_path), tmp_path / "missing", "no-such-program-anywhere"):
         with pytest.raises(ChildProcessFailedToStart, match="could not be started"):
-            run_on_qt_loop(run_child_process(program, []))
+            run_on_asyncio_loop(run_child_process(program, []))
 
 
 def test_arguments_that_are_not_utf8_reach_the_child_intact(tmp_path: Path) -> None:
     name = os.fsdecode(b"take\xff.wav")
-    result = run_on_qt_loop(run_child_process("sh", ["-c", 'printf %s "$0" | od -An -tx1', name]))
+    result = run_on_asyncio_loop(run_child_process("sh", ["-c", 'printf %s "$0" | od -An -tx1', name]))
     assert result.stdout.split() == [f"{byte:02x}" for byte in b"take\xff.wav"]
 
 
@@ -119,9 +119,9 @@ _PARENT_OF_A_QUIET_CHILD = """
 import sys
 from metavis_gui.jobs import child_lifetime
 from metavis_gui.jobs.child_process import run_child_process
-from metavis_gui.jobs.event_loop import run_on_qt_loop
+from metavis_gui.jobs.event_loop import run_on_asyncio_loop
 child_lifetime.launcher_kind = lambda: child_lifetime.LauncherKind[sys.argv[1]]
-run_on_qt_loop(run_child_process("sleep", [sys.argv[2]], on_started=lambda pid: print(pid, flush=True)))
+run_on_asyncio_loop(run_child_process("sleep", [sys.argv[2]], on_started=lambda pid: print(pid, flush=True)))
 """
 
 
@@ -189,13 +189,13 @@ def test_the_watchdog_launcher_passes_on_exit_codes_crashes_and_odd_arguments(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(child_lifetime, "launcher_kind", lambda: LauncherKind.WATCHDOG)
-    assert run_on_qt_loop(run_child_process("sh", ["-c", "exit 3"])).exit_code == 3
-    assert run_on_qt_loop(run_child_process("sh", ["-c", "kill -SEGV $$"])).crashed
+    assert run_on_asyncio_loop(run_child_process("sh", ["-c", "exit 3"])).exit_code == 3
+    assert run_on_asyncio_loop(run_child_process("sh", ["-c", "kill -SEGV $$"])).crashed
     name = os.fsdecode(b"take\xff.wav")
-    result = run_on_qt_loop(run_child_process("sh", ["-c", 'printf %s "$0" | od -An -tx1', name]))
+    result = run_on_asyncio_loop(run_child_process("sh", ["-c", 'printf %s "$0" | od -An -tx1', name]))
     assert result.stdout.split() == [f"{byte:02x}" for byte in b"take\xff.wav"]
     with pytest.raises(ChildProcessFailedToStart, match="could not be started"):
-        run_on_qt_loop(run_child_process(_not_a_program(tmp_path), []))
+        run_on_asyncio_loop(run_child_process(_not_a_program(tmp_path), []))
 
 
 def _not_a_program(folder: Path) -> Path:

@@ -14,8 +14,8 @@ from metavis_gui.engines.engine_command import COREML_COMPUTE_UNITS_VARIABLE, Co
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
 from metavis_gui.engines.whisper_cpp_binary import WhisperCppBinary
 from metavis_gui.jobs.child_process import run_child_process
-from metavis_gui.jobs.event_loop import run_on_qt_loop
 from metavis_gui.models.model_store import ggml_model_path
+from metavis_gui.ui.qt_event_loop import run_on_qt_loop
 
 GENERATE = ["transcript", "generate", "--input", "a.wav", "--out", "out"]
 

@@ -132,9 +132,9 @@ sys.frozen = True
 sys.executable = sys.argv[1]
 from metavis_gui.jobs import child_lifetime
 from metavis_gui.jobs.child_process import run_child_process
-from metavis_gui.jobs.event_loop import run_on_qt_loop
+from metavis_gui.jobs.event_loop import run_on_asyncio_loop
 child_lifetime.launcher_kind = lambda: child_lifetime.LauncherKind[sys.argv[2]]
-run_on_qt_loop(run_child_process("sleep", [sys.argv[3]], on_started=lambda pid: print(pid, flush=True)))
+run_on_asyncio_loop(run_child_process("sleep", [sys.argv[3]], on_started=lambda pid: print(pid, flush=True)))
 """
 
 

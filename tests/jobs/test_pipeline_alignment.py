@@ -10,9 +10,9 @@ import pytest
 
 from metavis_gui import cli
 from metavis_gui.jobs import alignment_stage
-from metavis_gui.jobs.event_loop import run_on_qt_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest
+from metavis_gui.ui.qt_event_loop import run_on_qt_loop
 from tests.conftest import JFK_WAV
 from tests.jobs.test_pipeline_bad_input import process_is_gone
 from tests.support.fault_injection.fake_aligners import write_fake_aligner

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from metavis_gui import cli
-from metavis_gui.jobs.event_loop import run_on_qt_loop
 from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
 from metavis_gui.jobs.transcription_request import TranscriptionFailed, TranscriptionRequest
+from metavis_gui.ui.qt_event_loop import run_on_qt_loop
 from tests.conftest import JFK_WAV, copy_to, run_ffmpeg
 from tests.support.fault_injection.fake_engines import write_fake_engine
 from tests.support.transcript_checks import read_valid_words

@@ -8,7 +8,12 @@ import pytest
 
 from metavis_gui import cli
 from tests.conftest import JFK_REFERENCE, JFK_WAV, copy_to
-from tests.support.transcript_checks import assert_words_ordered_inside, read_summary_json, read_valid_words, word_error_rate
+from tests.support.transcript_checks import (
+    assert_words_ordered_inside,
+    read_summary_json,
+    read_valid_words,
+    word_error_rate,
+)
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
 JFK_DURATION_SECONDS = 11.0
@@ -100,9 +105,9 @@ def test_adjacent_captions_are_written_beside_the_media(tmp_path: Path) -> None:
 
 def test_progress_rises_and_live_text_arrives_before_the_end(tmp_path: Path) -> None:
     from metavis_gui.engines.engine_command import LiveSegment
-    from metavis_gui.jobs.event_loop import run_on_qt_loop
     from metavis_gui.jobs.transcription_pipeline import JobListener, run_transcription
     from metavis_gui.jobs.transcription_request import JobProgress, JobStage, TranscriptionRequest
+    from metavis_gui.ui.qt_event_loop import run_on_qt_loop
 
     fractions: list[float] = []
     segments: list[LiveSegment] = []

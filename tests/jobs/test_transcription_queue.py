@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from metavis_gui.jobs.remaining_time import RemainingTimeEstimate
 from metavis_gui.jobs.transcription_queue import (
     JobSettings,
     JobStatus,
-    RemainingTimeEstimate,
     TranscriptionQueue,
     transcript_folder_for,
 )
