@@ -18,11 +18,7 @@ from metavis_gui.cli.generate_arguments import (
     value_options,
 )
 from metavis_gui.cli.json_events import ErrorEvent, write_event
-from metavis_gui.cli.model_manager_commands import (
-    MODEL_MANAGER_COMMANDS,
-    add_model_manager_commands,
-    run_model_manager_command,
-)
+from metavis_gui.cli.model_manager_arguments import MODEL_MANAGER_COMMANDS, add_model_manager_commands
 from metavis_gui.cli.version_report import VersionAction
 from metavis_gui.jobs.alignment_stage import FROZEN_ALIGNER_COMMAND
 
@@ -99,9 +95,10 @@ def _generate_value_options() -> frozenset[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [FROZEN_ALIGNER_COMMAND]:  # the packaged app's aligner child (no `python -m` there)
+        from metavis_gui.align.alignment_runner import exit_without_teardown
         from metavis_gui.align.alignment_runner import main as run_aligner
 
-        return run_aligner(argv[1:])
+        exit_without_teardown(run_aligner(argv[1:]))
     parser = build_parser()
     argv = joined_option_values(argv, _generate_value_options())
     generating = tuple(argv[:2]) == GENERATE_COMMAND
@@ -137,6 +134,8 @@ def _run(arguments: argparse.Namespace, unknown: list[str]) -> int:
         from metavis_gui.cli.models_commands import run_models_command
 
         if arguments.models_command in MODEL_MANAGER_COMMANDS:
+            from metavis_gui.cli.model_manager_commands import run_model_manager_command
+
             return run_model_manager_command(arguments)
         return run_models_command(arguments)
     from metavis_gui.cli.models_commands import print_engines

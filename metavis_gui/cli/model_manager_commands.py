@@ -3,8 +3,9 @@
 `--engine` (an engine id or alias from the engine table) picks the engine whose models are meant; a
 faster-whisper model is a folder of files, downloaded, resumed and deleted as one.
 
-Wired into cli.py by `add_model_manager_commands(model_commands)` and `run_model_manager_command(arguments)`
-for `arguments.models_command in MODEL_MANAGER_COMMANDS`. `main()` runs the same commands on their own.
+Wired into cli.py by `add_model_manager_commands(model_commands)` (model_manager_arguments, light enough for
+every start of the command) and, only for `arguments.models_command in MODEL_MANAGER_COMMANDS`, by
+`run_model_manager_command(arguments)`. `main()` runs the same commands on their own.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
-from metavis_gui.cli.engine_option import add_engine_option
-from metavis_gui.jobs.event_loop import Interrupted, run_on_qt_loop
+from metavis_gui.cli.model_manager_arguments import add_model_manager_commands
+from metavis_gui.jobs.event_loop import Interrupted, run_on_asyncio_loop
 from metavis_gui.jobs.model_job_outcome import ModelJobCancelled, ModelJobFailed, ModelJobFinished
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_identity
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.model_catalog import (
-    MIRROR_VARIABLE,
     CatalogEntry,
     ModelKind,
     catalog,
@@ -31,35 +30,11 @@ from metavis_gui.models.model_catalog import (
     is_installed,
     partial_size,
 )
-from metavis_gui.models.model_download import DEFAULT_TIMEOUT_SECONDS, delete_model
+from metavis_gui.models.model_download import delete_model
 from metavis_gui.models.model_store import installed_ggml_models, store_dir
 
-MODEL_MANAGER_COMMANDS = frozenset({"available", "download", "delete", "import-ggml"})
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
-
-
-def add_model_manager_commands(model_commands: argparse._SubParsersAction) -> None:
-    available = model_commands.add_parser("available", help="every downloadable model: size, installed, location")
-    add_engine_option(available, default=None)
-    available.add_argument("--all", action="store_true", help="list Core ML encoders on any machine, not only a Mac")
-
-    download = model_commands.add_parser("download", help="download, verify and install a model (resumable)")
-    download.add_argument("name", help="a model name such as tiny.en, base, large-v3-turbo")
-    add_engine_option(download)
-    download.add_argument("--coreml-encoder", action="store_true", help="the Core ML encoder of NAME (Apple Silicon)")
-    download.add_argument(
-        "--mirror", metavar="URL", default=None, help=f"download from here (or set {MIRROR_VARIABLE})"
-    )
-    download.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds before giving up")
-
-    delete = model_commands.add_parser("delete", help="delete an installed model and any unfinished download")
-    delete.add_argument("name")
-    add_engine_option(delete)
-
-    import_ggml = model_commands.add_parser("import-ggml", help="check a whisper.cpp ggml file and copy it in")
-    import_ggml.add_argument("source", type=Path)
-    import_ggml.add_argument("--name", default=None, help="model name to install as (inferred when omitted)")
 
 
 def run_model_manager_command(arguments: argparse.Namespace) -> int:
@@ -142,7 +117,7 @@ def _download(arguments: argparse.Namespace) -> int:
     download = run_model_download(entry, on_progress=printer, base_url=arguments.mirror, timeout=arguments.timeout)
     try:
         # The model manager's own job: Ctrl-C cancels it, the download stops cleanly and keeps its .part.
-        outcome = run_on_qt_loop(download)
+        outcome = run_on_asyncio_loop(download)
     except Interrupted:
         outcome = download_cancelled_before_start(entry)
     match outcome:

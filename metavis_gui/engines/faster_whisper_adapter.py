@@ -24,12 +24,10 @@ from metavis_gui.engines.runner_protocol import (
 )
 from metavis_gui.engines.stall_timeouts import python_engine_stall_timeout
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
-from metavis_gui.models.ct2_model_reader import CONFIG_FILE_NAME, MODEL_FILE_NAME, read_ct2_whisper_model
-from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
+from metavis_gui.models.ct2_file_names import CONFIG_FILE_NAME, MODEL_FILE_NAME
 from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.ggml_model_check import infer_whisper_model_name
-from metavis_gui.models.ggml_whisper_writer import whisper_hparams
 from metavis_gui.models.model_catalog import expected_model_path
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, WHISPER_MODEL_NAMES
 from metavis_gui.timeline.transcript import Transcript
@@ -58,6 +56,10 @@ class FasterWhisperAdapter:
         """The folder's name when it is a model name, else the published model its shapes match."""
         if model_path.name in WHISPER_MODEL_NAMES:
             return model_path.name
+        # Here, not at the top: these load numpy, and every run of the command builds the engine table.
+        from metavis_gui.models.ct2_model_reader import read_ct2_whisper_model
+        from metavis_gui.models.ggml_whisper_writer import whisper_hparams
+
         try:
             hparams = whisper_hparams(read_ct2_whisper_model(model_path))
         except (ModelError, OSError, ValueError):
@@ -142,6 +144,8 @@ def resolve_faster_whisper_model(name_or_path: str, models_dir: Path | None = No
     if stored.is_dir():
         return stored
     if name_or_path == DEFAULT_MODEL_NAME:
+        from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
+
         try:
             return default_ct2_model_dir()
         except ModelError as error:

@@ -15,14 +15,15 @@ from types import MappingProxyType
 from pydantic import BaseModel, ConfigDict
 
 from metavis_gui.engines.whisperkit_adapter import ENCODER_NAME as WHISPERKIT_ENCODER_NAME
-from metavis_gui.models.ct2_model_reader import MODEL_FILE_NAME as CT2_MODEL_FILE_NAME
-from metavis_gui.models.ct2_to_openai_whisper import CHECKPOINT_SUFFIX, default_ct2_model_dir
+from metavis_gui.models.ct2_file_names import MODEL_FILE_NAME as CT2_MODEL_FILE_NAME
+from metavis_gui.models.ct2_to_openai_whisper import default_ct2_model_dir
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.ggml_model_check import read_ggml_header
 from metavis_gui.models.model_catalog import PARTIAL_SUFFIX, default_kind, engine_folder, expected_model_path
 from metavis_gui.models.model_kinds import ModelKind
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, WHISPER_MODEL_NAMES, installed_ggml_models
+from metavis_gui.models.openai_whisper_store import CHECKPOINT_SUFFIX
 
 # The sizes offered in the picker; large-v1 and large-v2 are superseded and show only when installed.
 OFFERED_MODEL_NAMES: tuple[str, ...] = (

@@ -39,14 +39,14 @@ from metavis_gui.engines.runner_protocol import (
 )
 from metavis_gui.engines.stall_timeouts import python_engine_stall_timeout
 from metavis_gui.engines.whisper_cpp_adapter import WhisperCppAdapter
-from metavis_gui.models.ct2_to_openai_whisper import (
+from metavis_gui.models.engine_ids import EngineId
+from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, WHISPER_MODEL_NAMES
+from metavis_gui.models.openai_whisper_store import (
     CHECKPOINT_SUFFIX,
     INSTALL_COMMAND,
     is_official_checkpoint,
     openai_whisper_model_path,
 )
-from metavis_gui.models.engine_ids import EngineId
-from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, WHISPER_MODEL_NAMES
 from metavis_gui.timeline.transcript import Transcript
 
 PINNED_VERSION = "20250625"

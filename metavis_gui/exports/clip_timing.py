@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from timecode import Timecode
-
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 
 DEFAULT_FRAME_RATE = Fraction(25)
@@ -102,6 +100,8 @@ def parse_timecode(text: str, frame_rate: Fraction) -> tuple[int, bool]:
     if match is None:
         raise ClipTimingInvalid(f"timecode {text!r} is not HH:MM:SS:FF (or HH:MM:SS;FF for drop-frame)")
     drop_frame = match.group(4) in ";," and frame_rate in _DROP_FRAME_RATES
+    from timecode import Timecode  # a second's import, needed only when a timecode is read
+
     reading = Timecode(_rate_name(frame_rate), text.strip(), force_non_drop_frame=not drop_frame)
     return reading.frames - 1, drop_frame  # the package counts frames from 1
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape, quoteattr
 
 from metavis_gui.exports.clip_timing import ClipInfo
 from metavis_gui.exports.export_document import ExportDocument, FcpxmlContent, TimedText
@@ -24,7 +23,7 @@ def write_fcpxml(document: ExportDocument) -> bytes:
     start, duration = _time(clip.start_frame, frame), _time(length, frame)
     tc_format = "DF" if clip.drop_frame else "NDF"
     source = clip.media_path.resolve().as_uri() if clip.media_path is not None else clip.file_name
-    name = quoteattr(clip.stem)
+    name = _quoteattr(clip.stem)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         "<!DOCTYPE fcpxml>",
@@ -32,12 +31,12 @@ def write_fcpxml(document: ExportDocument) -> bytes:
         "  <resources>",
         f'    <format id="r1" name="FFVideoFormatRateUndefined" frameDuration="{_time(1, frame)}"/>',
         f'    <asset id="r2" name={name} start="{start}" duration="{duration}" hasAudio="1" format="r1">',
-        f'      <media-rep kind="original-media" src={quoteattr(source)}/>',
+        f'      <media-rep kind="original-media" src={_quoteattr(source)}/>',
         "    </asset>",
         "  </resources>",
         "  <library>",
         f"    <event name={name}>",
-        f"      <project name={quoteattr(clip.stem + ' transcript')}>",
+        f"      <project name={_quoteattr(clip.stem + ' transcript')}>",
         f'        <sequence format="r1" duration="{duration}" tcStart="{start}" tcFormat="{tc_format}">',
         "          <spine>",
         f'            <asset-clip ref="r2" name={name} offset="{start}" start="{start}" duration="{duration}" tcFormat="{tc_format}">',
@@ -79,7 +78,7 @@ def _markers(document: ExportDocument, frame: Fraction) -> list[str]:
     start_frame = document.clip.start_frame
     return [
         f'              <marker start="{_time(start_frame + caption.start_frame, frame)}" '
-        f'duration="{_time(caption.duration_frames, frame)}" value={quoteattr(caption.text)}/>'
+        f'duration="{_time(caption.duration_frames, frame)}" value={_quoteattr(caption.text)}/>'
         for caption in document.captions
     ]
 
@@ -89,11 +88,11 @@ def _captions(document: ExportDocument, frame: Fraction) -> list[str]:
     lines: list[str] = []
     for number, caption in enumerate(document.captions, start=1):
         style = f"ts{number}"
-        text = escape("\n".join(caption.lines))
+        text = _escape("\n".join(caption.lines))
         lines += [
             (
                 f'              <caption lane="1" offset="{_time(start_frame + caption.start_frame, frame)}" '
-                f'duration="{_time(caption.duration_frames, frame)}" name={quoteattr(caption.text[:60])} '
+                f'duration="{_time(caption.duration_frames, frame)}" name={_quoteattr(caption.text[:60])} '
                 'role="iTT?captionFormat=ITT.en">'
             ),
             f'                <text placement="bottom"><text-style ref="{style}">{text}</text-style></text>',
@@ -115,3 +114,17 @@ def _time(frames: int, frame: Fraction) -> str:
 
 def _seconds(text: str) -> Fraction:
     return Fraction(text.removesuffix("s"))
+
+
+# xml.sax.saxutils imports urllib.request (and with it ssl and http): loaded only when a file is written,
+# since the command imports the export table before every run.
+def _quoteattr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(text)
+
+
+def _escape(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)

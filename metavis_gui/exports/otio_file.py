@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import opentimelineio as otio
-from opentimelineio.opentime import RationalTime, TimeRange
-
 from metavis_gui.exports.clip_timing import ClipInfo
 from metavis_gui.exports.export_document import ExportDocument, TimedText
 
 
 def write_otio(document: ExportDocument) -> bytes:
+    import opentimelineio as otio  # here: the command imports the export table long before any export
+    from opentimelineio.opentime import RationalTime, TimeRange
+
     clip = document.clip
     rate = float(clip.frame_rate)
     length = max(clip.duration_frames, max((caption.end_frame for caption in document.captions), default=0), 1)
@@ -35,6 +35,8 @@ def write_otio(document: ExportDocument) -> bytes:
 
 
 def read_otio(data: bytes, clip: ClipInfo) -> list[TimedText]:
+    import opentimelineio as otio
+
     timeline = otio.adapters.read_from_string(data.decode("utf-8"), "otio_json")
     markers: list[TimedText] = []
     for media_clip in timeline.find_clips():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pysubs2
-
 from metavis_gui.contract.captions import milliseconds_from_ticks
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.exports.clip_timing import ClipInfo
@@ -28,6 +26,8 @@ def write_vtt(document: ExportDocument) -> bytes:
 
 def read_subtitles(data: bytes, clip: ClipInfo) -> list[TimedText]:
     """Any of the three (pysubs2 tells them apart), each event's times and plain text."""
+    import pysubs2  # here, not at the top: the command imports this table long before it writes a caption
+
     subtitles = pysubs2.SSAFile.from_string(data.decode("utf-8"))
     return [
         TimedText(event.start * _TICKS_PER_MILLISECOND, event.end * _TICKS_PER_MILLISECOND, event.plaintext)
@@ -36,6 +36,8 @@ def read_subtitles(data: bytes, clip: ClipInfo) -> list[TimedText]:
 
 
 def _subtitles(document: ExportDocument, format_id: str, with_speaker: Callable[[str, str], str] | None) -> str:
+    import pysubs2
+
     subtitles = pysubs2.SSAFile()
     subtitles.info["Title"] = document.clip.stem
     for caption in document.captions:

@@ -32,7 +32,7 @@ from metavis_gui.jobs.child_process import (
     run_child_process,
 )
 from metavis_gui.media.wav_parts import write_wav_part
-from metavis_gui.media.wav_samples import WavSamples
+from metavis_gui.media.wav_scan import wav_sample_count
 from metavis_gui.timeline.transcript import Transcript
 
 # The frozen app has no `python -m`: its headless executable runs the aligner under this hidden command.
@@ -83,8 +83,7 @@ async def align_transcript(
     if model is None:
         notice = f"No acoustic model for {language_label(language)}: every word keeps the engine's times."
         return _engine_timed(transcript, notice)
-    with WavSamples(audio_path) as samples:
-        total_samples = len(samples)
+    total_samples = wav_sample_count(audio_path)
     windows = alignment_windows(transcript.words, total_samples, ALIGNMENT_WINDOW_SECONDS)
     if len(windows) == 1 and warm is not None and warm.fits(audio_path, model.language):
         return await warm.aligned(transcript, on_fraction)
@@ -223,9 +222,8 @@ class WarmAligner:
         model = acoustic_model_for(language)
         if model is None:
             return None
-        with WavSamples(audio_path) as samples:
-            if len(samples) > ALIGNMENT_WINDOW_SECONDS * SAMPLE_RATE:
-                return None
+        if wav_sample_count(audio_path) > ALIGNMENT_WINDOW_SECONDS * SAMPLE_RATE:
+            return None
         work_dir.mkdir(parents=True, exist_ok=True)
         return cls(audio_path, work_dir, model.language, on_started)
 

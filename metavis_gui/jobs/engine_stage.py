@@ -35,10 +35,9 @@ from metavis_gui.jobs.transcription_request import (
     usable_cpu_count,
 )
 from metavis_gui.media.part_plan import PartPlan, plan_parts, whole_audio_plan
-from metavis_gui.media.speech_spans import SampleSpan
+from metavis_gui.media.sample_span import SampleSpan
 from metavis_gui.media.split_points import MIN_ASKED_PART_SECONDS, SAMPLE_RATE, part_count
 from metavis_gui.media.wav_parts import write_wav_pieces
-from metavis_gui.media.wav_samples import WavSamples
 from metavis_gui.timeline.transcript import Transcript
 
 # Every part's process holds its own copy of the model: stay within this much for all of them.
@@ -164,6 +163,8 @@ def _cut_into_parts(
     """One part holding the whole audio when it is heard whole by one process; else a WAV a part."""
     if parts == 1 and kept == [SampleSpan(0, total_samples)]:
         return [AudioPart(audio_path, whole_audio_plan(total_samples))]
+    from metavis_gui.media.wav_samples import WavSamples  # numpy: only split audio needs it
+
     with WavSamples(audio_path) as samples:
         plans = plan_parts(kept, parts, lambda first, count: samples[first : first + count])
     cut: list[AudioPart] = []

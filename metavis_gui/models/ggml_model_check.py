@@ -13,7 +13,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from metavis_gui.models.errors import GgmlModelInvalid
-from metavis_gui.models.ggml_whisper_writer import GGML_MAGIC, WhisperHparams
+from metavis_gui.models.ggml_header import GGML_MAGIC, WhisperHparams
 
 _HEADER = struct.Struct("<i11i")
 # whisper.cpp folds a quantization version into ftype as ftype + 1000 * version.

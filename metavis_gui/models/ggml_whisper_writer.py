@@ -14,7 +14,7 @@ import re
 import struct
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,33 +23,16 @@ import numpy as np
 from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.ct2_model_reader import Ct2WhisperModel
 from metavis_gui.models.errors import Ct2ModelUnsupported, ModelImportCancelled
+from metavis_gui.models.ggml_header import GGML_MAGIC, WhisperHparams
 
-GGML_MAGIC = 0x67676D6C
 GGML_TYPE_F32 = 0
 GGML_TYPE_F16 = 1
-# ftype 1: the big matrices are float16. An all-float32 file aborts whisper.cpp at inference.
-MOSTLY_F16 = 1
 
 SAMPLE_RATE = 16000
 N_FFT = 400
 END_OF_TEXT_TOKEN = "<|endoftext|>"
 
 _LAYER_INDEX = re.compile(r"^(encoder|decoder)/layer_(\d+)/")
-
-
-@dataclass(frozen=True)
-class WhisperHparams:
-    n_vocab: int
-    n_audio_ctx: int
-    n_audio_state: int
-    n_audio_head: int
-    n_audio_layer: int
-    n_text_ctx: int
-    n_text_state: int
-    n_text_head: int
-    n_text_layer: int
-    n_mels: int
-    ftype: int = MOSTLY_F16
 
 
 def layer_count(model: Ct2WhisperModel, stack: str) -> int:

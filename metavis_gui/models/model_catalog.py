@@ -28,6 +28,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from metavis_gui.models import whisperkit_sources
+from metavis_gui.models.download_defaults import MIRROR_VARIABLE
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_id_from_name, engine_identity
 from metavis_gui.models.errors import ModelError
 from metavis_gui.models.faster_whisper_sources import (
@@ -41,7 +42,6 @@ from metavis_gui.models.model_store import DEFAULT_MODEL_NAME, MODEL_FILE_PREFIX
 
 HUGGING_FACE_BASE_URL = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/"
 OPENAI_BASE_URL = "https://openaipublic.azureedge.net/main/whisper/models/"
-MIRROR_VARIABLE = "METAVIS_MODEL_MIRROR"
 PARTIAL_SUFFIX = ".part"
 COREML_REQUIRED_FILES = ("coremldata.bin",)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from metavis_gui.contract.atomic_write import fsync_directory
 from metavis_gui.models.ct2_folder_download import validate_ct2_folder
 from metavis_gui.models.ct2_import import SIDECAR_SUFFIX as CT2_SIDECAR_SUFFIX
+from metavis_gui.models.download_defaults import DEFAULT_TIMEOUT_SECONDS
 from metavis_gui.models.engine_ids import DEFAULT_ENGINE, EngineId, engine_identity
 from metavis_gui.models.errors import ModelImportError, ModelNotInstalled
 from metavis_gui.models.ggml_model_check import validate_ggml_model
@@ -39,7 +40,6 @@ from metavis_gui.models.model_catalog import (
 )
 from metavis_gui.models.model_folder_download import FolderValidator, download_model_folder
 from metavis_gui.models.resumable_fetch import (
-    DEFAULT_TIMEOUT_SECONDS,
     CancelCheck,
     ChecksumMismatch,
     DiskFull,

@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 from metavis_gui.models.errors import ModelError
 
-DEFAULT_TIMEOUT_SECONDS = 30.0
 CHUNK_BYTES = 256 * 1024
 _CANCEL_POLL_SECONDS = 0.1
 _PROGRESS_INTERVAL_SECONDS = 0.1

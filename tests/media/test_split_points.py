@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
+from metavis_gui.media.part_plan import plan_parts
+from metavis_gui.media.sample_span import SampleSpan
 from metavis_gui.media.split_points import (
     MIN_PART_SECONDS,
     SAMPLE_RATE,
     part_count,
     quietest_sample,
 )
-from metavis_gui.media.part_plan import plan_parts
-from metavis_gui.media.speech_spans import SampleSpan
 from metavis_gui.media.wav_parts import write_wav_part, write_wav_pieces
 from metavis_gui.media.wav_samples import WavSamples
 

@@ -16,11 +16,10 @@ from metavis_gui.models.ct2_to_openai_whisper import (
     convert_ct2_to_openai_whisper,
     default_ct2_model_dir,
     install_openai_whisper_model,
-    is_official_checkpoint,
     main,
-    openai_whisper_model_path,
 )
 from metavis_gui.models.errors import ModelImportError
+from metavis_gui.models.openai_whisper_store import is_official_checkpoint, openai_whisper_model_path
 
 TINY_EN_DIMENSIONS = {
     "n_mels": 80, "n_audio_ctx": 1500, "n_audio_state": 384, "n_audio_head": 6, "n_audio_layer": 4,
