@@ -46,6 +46,7 @@ from metavis_gui.engines.runner_protocol import (
     run_reporting_failure,
     write_json_atomically,
 )
+from metavis_gui.process_exit import exit_without_teardown
 
 SAMPLE_RATE = 16_000
 HEARTBEAT_SECONDS = 30.0
@@ -96,11 +97,11 @@ def _run(arguments: argparse.Namespace) -> None:
     from metavis_gui.align.word_alignment import align_words
 
     decoder = None
+    samples = _read_audio(arguments.audio)
     if arguments.wait_for_words is not None:
         decoder = _loaded_decoder(arguments)
         _wait_for(arguments.words, arguments.wait_for_words)
     words = _read_words(arguments.words)
-    samples = _read_audio(arguments.audio)
 
     reported = -1
 
@@ -202,4 +203,4 @@ def _read_audio(path: Path) -> Any:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_without_teardown(main())

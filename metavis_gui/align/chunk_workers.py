@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from metavis_gui.align.alignment_chunks import AlignmentChunk
+from metavis_gui.align.alignment_chunks import SAMPLE_RATE, AlignmentChunk
 from metavis_gui.align.pocketsphinx_chunk_aligner import ChunkAlignment, ChunkAlignmentFailed, align_chunk
 from metavis_gui.align.pronunciation_lexicon import AlignerWord
 
@@ -42,6 +42,10 @@ class _SharedState:
     samples: np.ndarray
     jobs: Sequence[ChunkJob]
 
+
+# Starting and ending a pool of forked workers costs about 0.1 s; aligning takes about 0.01 s of a core per
+# second of audio, so below half a minute one process is done sooner.
+FORKED_WORKERS_MIN_SAMPLES = 30 * SAMPLE_RATE
 
 _shared: _SharedState | None = None  # set before forking; what every worker reads
 
@@ -73,13 +77,17 @@ def can_fork() -> bool:
 
 def _outcomes(job_count: int, workers: int) -> Iterator[ChunkOutcome]:
     worker_count = min(max(1, workers), job_count)
-    if worker_count <= 1 or not can_fork():
+    if worker_count <= 1 or not can_fork() or _total_job_samples(job_count) < FORKED_WORKERS_MIN_SAMPLES:
         yield from map(_run_job, range(job_count))
         return
     with multiprocessing.get_context("fork").Pool(worker_count) as pool:
         # Longest chunks first, so no worker is left with a long one at the end.
         order = sorted(range(job_count), key=_job_length, reverse=True)
         yield from pool.imap_unordered(_run_job, order)
+
+
+def _total_job_samples(job_count: int) -> int:
+    return sum(map(_job_length, range(job_count)))
 
 
 def _job_length(index: int) -> int:

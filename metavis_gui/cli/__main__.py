@@ -1,5 +1,3 @@
-import sys
+from metavis_gui.cli import run
 
-from metavis_gui.cli.command import main
-
-sys.exit(main())
+run()

@@ -95,8 +95,8 @@ def _generate_value_options() -> frozenset[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [FROZEN_ALIGNER_COMMAND]:  # the packaged app's aligner child (no `python -m` there)
-        from metavis_gui.align.alignment_runner import exit_without_teardown
         from metavis_gui.align.alignment_runner import main as run_aligner
+        from metavis_gui.process_exit import exit_without_teardown
 
         exit_without_teardown(run_aligner(argv[1:]))
     parser = build_parser()

@@ -6,12 +6,14 @@ error); the aligner has to put them back from the audio.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import statistics
 
 import numpy as np
 import pytest
 
-from metavis_gui.align import AlignmentResult, align_words
+from metavis_gui.align import AlignmentResult, align_words, chunk_workers
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.contract.word_timing import WordTimingSource
 from metavis_gui.timeline.transcript import TranscriptWord
@@ -120,10 +122,39 @@ def test_the_result_keeps_every_word_and_marks_its_source(
         assert result.aligner_version == "5.1.1"
 
 
-def test_two_workers_give_the_same_times_as_one(reference_clips: dict[str, ReferenceClip]) -> None:
+def test_two_workers_give_the_same_times_as_one(
+    reference_clips: dict[str, ReferenceClip], monkeypatch: pytest.MonkeyPatch
+) -> None:
     clip = reference_clips["en-kal-fast-marathon"]
     words = engine_like_words(clip, seed=7)
-    assert align_words(clip.samples, words, "en", workers=2) == align_words(clip.samples, words, "en", workers=1)
+    one = align_words(clip.samples, words, "en", workers=1)
+    forks = _counted_pools(monkeypatch)
+    monkeypatch.setattr(chunk_workers, "FORKED_WORKERS_MIN_SAMPLES", 0)  # the clip is shorter than the limit
+    assert align_words(clip.samples, words, "en", workers=2) == one
+    assert forks == ["fork"], "the two workers should have been forked processes"
+
+
+def test_short_audio_is_aligned_in_this_process(
+    reference_clips: dict[str, ReferenceClip], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pool costs about 0.1 s to start and end: below half a minute of audio it would only slow the job."""
+    clip = reference_clips["en-kal-fast-marathon"]
+    assert clip.samples.size < chunk_workers.FORKED_WORKERS_MIN_SAMPLES
+    forks = _counted_pools(monkeypatch)
+    align_words(clip.samples, engine_like_words(clip, seed=7), "en", workers=2)
+    assert forks == []
+
+
+def _counted_pools(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    contexts: list[str] = []
+    real_get_context = multiprocessing.get_context
+
+    def counted(method: str | None = None) -> multiprocessing.context.BaseContext:
+        contexts.append(str(method))
+        return real_get_context(method)
+
+    monkeypatch.setattr(chunk_workers.multiprocessing, "get_context", counted)
+    return contexts
 
 
 def test_jfk_phrases_start_and_end_at_his_pauses(jfk_samples: np.ndarray) -> None:
