@@ -10,8 +10,10 @@ runs and no loop needs subprocess support (qasync's has none).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +27,7 @@ from metavis_gui.jobs.child_lifetime import LaunchCommand, kill_process_group, l
 LineHandler = Callable[[str], None]
 KILL_WAIT_SECONDS = 2.0
 # After the child exits, how long its pipes may stay open (a grandchild holding them) before the output
-# read so far is taken as all of it.
+# read so far is taken as all of it and what is left in the child's process group is killed.
 PIPE_DRAIN_SECONDS = 1.0
 _READ_SIZE = 65536
 
@@ -101,6 +103,7 @@ async def run_child_process(
     stdout = _LineSplitter(on_stdout_line)
     stderr = _LineSplitter(on_stderr_line)
     stalled = False
+    ended = False  # once this call has finished, chunks still queued for the loop are dropped
     watchdog: asyncio.TimerHandle | None = None
 
     def on_stall() -> None:
@@ -116,6 +119,8 @@ async def run_child_process(
             watchdog = loop.call_later(stall_timeout_seconds, on_stall)
 
     def received(splitter: _LineSplitter, chunk: bytes) -> None:
+        if ended:  # no handler runs after the stage, and no watchdog outlives the child
+            return
         splitter.feed(chunk)
         restart_watchdog()
 
@@ -127,8 +132,11 @@ async def run_child_process(
     restart_watchdog()
     try:
         return_code = await exited
-        await asyncio.wait([stdout_read, stderr_read], timeout=PIPE_DRAIN_SECONDS)
+        _, still_open = await asyncio.wait([stdout_read, stderr_read], timeout=PIPE_DRAIN_SECONDS)
+        if still_open:
+            _kill_left_behind(process.pid)
     finally:
+        ended = True
         if watchdog is not None:
             watchdog.cancel()
         if process.poll() is None:
@@ -227,6 +235,14 @@ def _executable(program: Path | str) -> str:
     if found is None:
         raise ChildProcessFailedToStart(f"{program} could not be started: it is not on PATH.")
     return found
+
+
+def _kill_left_behind(group: int) -> None:
+    """SIGKILL for what the exited child left in its process group (a grandchild holding its pipes open).
+    The group still has members, so its id cannot have been reused yet."""
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, signal.SIGKILL)
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
