@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from metavis_gui.align.aligned_span_checks import (
     FRAME_TICKS,
@@ -65,30 +66,60 @@ def review_chunk(
     return ChunkReview(chunk, indices, spans, phones, verdicts, chunk_trusted(spans, verdicts, limits))
 
 
+class KeptBecause(Enum):
+    """Why a pronounceable word kept the engine's times."""
+
+    FAILED_STRETCH = "failed stretch"  # its chunk's search failed or was not trusted
+    IMPLAUSIBLE = "implausible"  # its own aligned span failed a word check
+
+
 @dataclass
 class ReviewedWords:
     spans: list[AlignedSpan | None]  # the trusted aligned span of each word, None where the engine's times stay
     phones: list[tuple[str, ...]]  # the phones the aligner chose for each aligned word
-    failed_chunks: int = 0
-    words_in_failed_chunks: int = 0
-    implausible_words: int = 0
+    kept_because: list[KeptBecause | None]  # for each word kept at the engine's times, why (None: aligned)
+    stretch_of: list[int | None]  # for each word of a failed stretch, that stretch's number
     unpronounceable_words: int = 0
 
     @classmethod
     def of(cls, word_count: int, unpronounceable: int, reviews: Sequence[ChunkReview]) -> ReviewedWords:
-        reviewed = cls(spans=[None] * word_count, phones=[()] * word_count, unpronounceable_words=unpronounceable)
-        for review in reviews:
+        reviewed = cls(
+            spans=[None] * word_count,
+            phones=[()] * word_count,
+            kept_because=[None] * word_count,
+            stretch_of=[None] * word_count,
+            unpronounceable_words=unpronounceable,
+        )
+        for number, review in enumerate(reviews):
             if review.failed:
-                reviewed.failed_chunks += 1
-                reviewed.words_in_failed_chunks += len(review.word_indices)
+                for index in review.word_indices:
+                    reviewed.kept_because[index] = KeptBecause.FAILED_STRETCH
+                    reviewed.stretch_of[index] = number
                 continue
             for index, span, phones, verdict in zip(review.word_indices, review.spans, review.phones, review.verdicts):
                 if verdict is SpanVerdict.TRUSTED:
                     reviewed.spans[index] = span
                     reviewed.phones[index] = phones
                 else:
-                    reviewed.implausible_words += 1
+                    reviewed.kept_because[index] = KeptBecause.IMPLAUSIBLE
         return reviewed
+
+    def aligned_later(self, index: int, span: AlignedSpan, phones: tuple[str, ...]) -> None:
+        """A word kept at first is aligned after all (by a later pass)."""
+        self.spans[index], self.phones[index] = span, phones
+        self.kept_because[index] = self.stretch_of[index] = None
+
+    @property
+    def failed_chunks(self) -> int:
+        return len({number for number in self.stretch_of if number is not None})
+
+    @property
+    def words_in_failed_chunks(self) -> int:
+        return self.kept_because.count(KeptBecause.FAILED_STRETCH)
+
+    @property
+    def implausible_words(self) -> int:
+        return self.kept_because.count(KeptBecause.IMPLAUSIBLE)
 
     def notice(self) -> str | None:
         reasons = []

@@ -17,7 +17,7 @@ such as tiny.en) passes "en".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +35,7 @@ from metavis_gui.align.aligned_span_checks import DEFAULT_LIMITS, SpanCheckLimit
 from metavis_gui.align.alignment_chunks import MIN_CUT_PAUSE_TICKS, SAMPLE_RATE, AlignmentChunk, plan_chunks
 from metavis_gui.align.alignment_progress import ProgressShare, ReportProgress
 from metavis_gui.align.alignment_result import AlignmentResult
+from metavis_gui.align.anchored_retries import anchored_retries, retry_limits, take_retried
 from metavis_gui.align.chunk_alignment_review import ChunkReview, ReviewedWords, merged_retries, review_chunk
 from metavis_gui.align.chunk_workers import ChunkJob, run_chunk_jobs
 from metavis_gui.align.grapheme_to_phoneme import predicted_phones
@@ -87,9 +88,14 @@ def align_words(
         passes.report.add_retries(len(retries))
         retried = passes.reviewed([_merged_chunk([review.chunk for review in reviews[a:b]]) for a, b in retries])
         reviews = _with_retries(reviews, retries, retried)
-    passes.report.finished()
     unpronounceable = sum(aligner_word is None for aligner_word in aligner_words)
     reviewed = ReviewedWords.of(len(words), unpronounceable, reviews)
+    anchored = anchored_retries(reviewed, aligner_words, len(audio))
+    if anchored:
+        passes.report.add_retries(len(anchored))
+        near_anchors = replace(passes, limits=retry_limits(limits))
+        take_retried(reviewed, anchored, near_anchors.reviewed([retry.chunk for retry in anchored]))
+    passes.report.finished()
     sources = tuple(WordTimingSource.ENGINE if span is None else WordTimingSource.ALIGNED for span in reviewed.spans)
     timed = tuple(
         word.model_copy(update={"start_ticks": start, "end_ticks": end, "timing_source": source})

@@ -1,0 +1,158 @@
+"""A short run of words the aligner placed badly or not at all, aligned again next to the words beside it.
+
+An engine's time for the first word after music, a tone or noise is often seconds early: whisper stretches
+the word back over the non-speech ("And" from 0.0 s over an 8 s tone, spoken at 8.3 s), and the last word
+before an outro likewise runs into it. Given that stretch, the aligner fails the word, or finds it where the
+engine said, on the tone, seconds away from the next word (the chunks are cut at pauses, so a gap of
+seconds inside one is not a pause but sound the text does not hold). Either way the word's time is wrong.
+The words beside the run say where it must be: right before them (or right after). So the run is aligned
+once more together with up to ANCHOR_WORDS of them, in audio that starts (or ends) only as far from them
+as the run's words could take to say. The new times are taken when that alignment is trusted, leaves the
+farthest anchor where it was, passes every word check except the distance from the engine's time (the very
+thing found wrong), and, for words that had aligned times, matches the audio at least as well. The nearer
+anchors take their new times too: one may have held the run's audio (stretched back over it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from metavis_gui.align.aligned_span_checks import AlignedSpan, SpanCheckLimits, SpanVerdict
+from metavis_gui.align.alignment_chunks import SAMPLE_RATE, AlignmentChunk
+from metavis_gui.align.chunk_alignment_review import ChunkReview, ReviewedWords
+from metavis_gui.align.pronunciation_lexicon import AlignerWord
+from metavis_gui.contract.ticks import TICKS_PER_SECOND
+
+ANCHOR_WORDS = 2
+MAX_RUN_WORDS = 6  # a longer run is a stretch that does not match the audio (music under words), not a bad edge
+SECONDS_PER_WORD = 0.5  # the most a run's word takes to say, slow speech (2 words a second)
+MARGIN_SECONDS = 0.5
+# Aligned words this far from their neighbour, in a few words of their own, are a stray group.
+ISOLATED_GAP_TICKS = TICKS_PER_SECOND * 3 // 2
+ANCHOR_MOVED_TICKS = TICKS_PER_SECOND * 60 // 1000  # an anchor aligned again must stay where it was
+
+
+@dataclass(frozen=True)
+class AnchoredRetry:
+    chunk: AlignmentChunk  # the run's words and their anchors, in the narrowed audio
+    run: tuple[int, ...]  # the run's pronounceable word indices
+    anchors: tuple[int, ...]  # the aligned words beside it, the farthest from the run last
+
+
+def anchored_retries(
+    reviewed: ReviewedWords, aligner_words: Sequence[AlignerWord | None], sample_count: int
+) -> list[AnchoredRetry]:
+    """One retry for each short run of unplaced or stray words with placed words right after or before it."""
+    spans = reviewed.spans
+    stray = _stray_words(spans)
+    retries = []
+    for first, end in _runs(stray):
+        run = tuple(index for index in range(first, end) if aligner_words[index] is not None)
+        if not run or len(run) > MAX_RUN_WORDS:
+            continue
+        allowance = int((SECONDS_PER_WORD * len(run) + MARGIN_SECONDS) * TICKS_PER_SECOND)
+        after = _anchors_from(spans, stray, end, step=1)
+        before = _anchors_from(spans, stray, first - 1, step=-1)
+        if after:
+            previous = spans[first - 1] if first > 0 and not stray[first - 1] else None
+            floor = previous.end_ticks if previous is not None else 0
+            start = max(floor, spans[after[0]].start_ticks - allowance)
+            chunk = AlignmentChunk(first, after[-1] + 1, _sample(start), _sample(spans[after[-1]].end_ticks))
+        elif before:
+            duration = sample_count * TICKS_PER_SECOND // SAMPLE_RATE
+            following = spans[end] if end < len(spans) and not stray[end] else None
+            ceiling = following.start_ticks if following is not None else duration
+            stop = min(ceiling, spans[before[-1]].end_ticks + allowance)
+            chunk = AlignmentChunk(before[0], end, _sample(spans[before[0]].start_ticks), _sample(stop))
+        else:
+            continue
+        retries.append(AnchoredRetry(chunk, run, tuple(after) if after else tuple(reversed(before))))
+    return retries
+
+
+def retry_limits(limits: SpanCheckLimits) -> SpanCheckLimits:
+    """The word checks for a retry: all but the distance from the engine's time."""
+    return replace(limits, far_from_engine_ticks=1 << 62)
+
+
+def take_retried(reviewed: ReviewedWords, retries: Sequence[AnchoredRetry], results: Sequence[ChunkReview]) -> int:
+    """Each retried run's words into `reviewed` where its retry holds; returns how many words were placed."""
+    placed = 0
+    for retry, review in zip(retries, results, strict=True):
+        if not review.trusted or len(review.spans) != len(review.word_indices):
+            continue
+        found = dict(zip(review.word_indices, zip(review.spans, review.phones, review.verdicts, strict=True)))
+        farthest, *_ = reversed(retry.anchors)
+        taken = (*retry.run, *retry.anchors[:-1])
+        if farthest not in found or _moved(reviewed, farthest, found[farthest][0]):
+            continue
+        if any(index not in found or found[index][2] is not SpanVerdict.TRUSTED for index in taken):
+            continue
+        before = [reviewed.spans[index] for index in retry.run if reviewed.spans[index] is not None]
+        if before and _mean_score([found[index][0] for index in retry.run]) < _mean_score(before):
+            continue  # the stray words matched the audio better where they were
+        for index in taken:
+            span, phones, _ = found[index]
+            reviewed.aligned_later(index, span, phones)
+        placed += len(retry.run)
+    return placed
+
+
+def _stray_words(spans: Sequence[AlignedSpan | None]) -> list[bool]:
+    """Unplaced words, and groups of at most MAX_RUN_WORDS aligned words cut off from the next group by more
+    than ISOLATED_GAP_TICKS (unplaced words between them are looked past)."""
+    groups: list[list[int]] = []
+    for index in (index for index, span in enumerate(spans) if span is not None):
+        if groups and _gap(spans, groups[-1][-1], index) <= ISOLATED_GAP_TICKS:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    stray = [span is None for span in spans]
+    for group in (group for group in groups if len(groups) > 1 and len(group) <= MAX_RUN_WORDS):
+        for index in group:
+            stray[index] = True
+    return stray
+
+
+def _gap(spans: Sequence[AlignedSpan | None], left: int, right: int) -> int:
+    before, after = spans[left], spans[right]
+    assert before is not None and after is not None, "gaps are between aligned words"
+    return after.start_ticks - before.end_ticks
+
+
+def _runs(marks: Sequence[bool]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for index, marked in enumerate([*marks, False]):
+        if marked and start is None:
+            start = index
+        elif not marked and start is not None:
+            runs.append((start, index))
+            start = None
+    return runs
+
+
+def _anchors_from(spans: Sequence[AlignedSpan | None], stray: Sequence[bool], index: int, step: int) -> list[int]:
+    """Up to ANCHOR_WORDS consecutive placed words from `index` on, going `step` (+1 or -1), in order."""
+    found: list[int] = []
+    while 0 <= index < len(spans) and not stray[index] and spans[index] is not None and len(found) < ANCHOR_WORDS:
+        found.append(index)
+        index += step
+    return found if step > 0 else found[::-1]
+
+
+def _moved(reviewed: ReviewedWords, index: int, aligned_again: AlignedSpan) -> bool:
+    span = reviewed.spans[index]
+    assert span is not None, "an anchor is an aligned word"
+    return max(abs(span.start_ticks - aligned_again.start_ticks), abs(span.end_ticks - aligned_again.end_ticks)) > (
+        ANCHOR_MOVED_TICKS
+    )
+
+
+def _mean_score(spans: Sequence[AlignedSpan]) -> float:
+    return sum(span.log_score_per_frame for span in spans) / len(spans)
+
+
+def _sample(ticks: int) -> int:
+    return ticks * SAMPLE_RATE // TICKS_PER_SECOND

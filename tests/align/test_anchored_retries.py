@@ -1,0 +1,109 @@
+"""A word the engine stretched back over a tone before the speech lands on the word, next to its neighbours.
+
+The clip: 8 s of the 1 kHz line-up tone at -20 dBFS that leads a take (bars and tone), then JFK. whisper.cpp
+spreads "And so my fellow" over the tone; the aligner, given that, failed them or put them on the tone, and
+stretched "Americans" back over the words it lost. The truth is JFK's own words, 8 s later than in jfk.wav.
+"""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from metavis_gui import cli
+from metavis_gui.align import align_words, word_alignment
+from metavis_gui.align.aligned_span_checks import AlignedSpan
+from metavis_gui.align.anchored_retries import ISOLATED_GAP_TICKS, MAX_RUN_WORDS, _stray_words
+from metavis_gui.contract.ticks import TICKS_PER_SECOND
+from metavis_gui.timeline.transcript import TranscriptWord
+from tests.conftest import JFK_WAV
+from tests.support.transcript_checks import read_valid_words
+
+pytestmark = pytest.mark.usefixtures("engine_ready")
+TONE_SECONDS = 8
+TOLERANCE_SECONDS = 0.06
+
+
+def _generate(media: Path, out_dir: Path, *extra: str) -> list:
+    arguments = ["--input", str(media), "--out", str(out_dir), "--quiet", "--write-adjacent-captions", "false"]
+    assert cli.main(["transcript", "generate", *arguments, *extra]) == 0
+    return read_valid_words(out_dir)
+
+
+@pytest.fixture(scope="module")
+def tone_then_jfk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with wave.open(str(JFK_WAV), "rb") as reader:
+        speech = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+    seconds = np.arange(TONE_SECONDS * 16_000) / 16_000
+    tone = (0.1 * 32767 * np.sin(2 * np.pi * 1000 * seconds)).astype("<i2")  # -20 dBFS
+    path = tmp_path_factory.mktemp("tone") / "bars and tone.wav"
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(16_000)
+        writer.writeframes(np.concatenate([tone, speech]).tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def jfk_and_start(tmp_path_factory: pytest.TempPathFactory) -> float:
+    records = _generate(JFK_WAV, tmp_path_factory.mktemp("jfk"))
+    assert records[0].word.lower().strip(",") == "and"
+    return records[0].source_time_ticks / TICKS_PER_SECOND
+
+
+def test_the_first_word_after_a_tone_sits_on_the_word(
+    tone_then_jfk: Path, jfk_and_start: float, tmp_path: Path
+) -> None:
+    first = _generate(tone_then_jfk, tmp_path / "out")[0]
+    assert first.word.lower().strip(",") == "and"
+    start = first.source_time_ticks / TICKS_PER_SECOND
+    assert start == pytest.approx(TONE_SECONDS + jfk_and_start, abs=TOLERANCE_SECONDS)
+
+
+@pytest.fixture(scope="module")
+def engine_words(tone_then_jfk: Path, tmp_path_factory: pytest.TempPathFactory) -> list[TranscriptWord]:
+    """The engine's own words for the clip (`--align off`: its DTW times)."""
+    return [
+        TranscriptWord(
+            text=record.word, start_ticks=record.source_time_ticks, end_ticks=record.source_time_end_ticks,
+            confidence=record.confidence,
+        )
+        for record in _generate(tone_then_jfk, tmp_path_factory.mktemp("engine"), "--align", "off")
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("retried", [True, False], ids=["with the retry", "without it (control)"])
+def test_the_retry_is_what_moves_the_word(
+    tone_then_jfk: Path,
+    jfk_and_start: float,
+    engine_words: list[TranscriptWord],
+    monkeypatch: pytest.MonkeyPatch,
+    retried: bool,
+) -> None:
+    """The engine's words aligned in this process, with and without the retry."""
+    assert engine_words[0].start_ticks < TICKS_PER_SECOND, "the engine's own time for 'And' is on the tone"
+    if not retried:
+        monkeypatch.setattr(word_alignment, "anchored_retries", lambda *arguments: [])
+    with wave.open(str(tone_then_jfk), "rb") as reader:
+        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+    start = align_words(samples, engine_words, "en").words[0].start_ticks / TICKS_PER_SECOND
+    on_the_word = abs(start - (TONE_SECONDS + jfk_and_start)) <= TOLERANCE_SECONDS
+    assert on_the_word is retried, f"'And' starts at {start:.2f} s"
+
+
+def _span(start_seconds: float, end_seconds: float) -> AlignedSpan:
+    return AlignedSpan(int(start_seconds * TICKS_PER_SECOND), int(end_seconds * TICKS_PER_SECOND), -1.0, 3)
+
+
+def test_only_a_few_words_cut_off_by_a_long_gap_are_stray() -> None:
+    gap = ISOLATED_GAP_TICKS / TICKS_PER_SECOND + 0.5
+    few = [_span(0.0, 0.3), _span(0.3, 0.6)]
+    many = [_span(0.6 + gap + 0.3 * index, 0.9 + gap + 0.3 * index) for index in range(MAX_RUN_WORDS + 1)]
+    assert _stray_words([*few, *many]) == [True, True] + [False] * len(many)
+    close = [_span(0.0, 0.3), _span(0.3 + gap / 2, 0.6 + gap / 2)]  # a pause, not a gap of seconds
+    assert _stray_words(close) == [False, False]
+    assert _stray_words([None, _span(1.0, 1.3)]) == [True, False]
