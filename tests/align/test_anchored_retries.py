@@ -3,6 +3,7 @@
 The clip: 8 s of the 1 kHz line-up tone at -20 dBFS that leads a take (bars and tone), then JFK. whisper.cpp
 spreads "And so my fellow" over the tone; the aligner, given that, failed them or put them on the tone, and
 stretched "Americans" back over the words it lost. The truth is JFK's own words, 8 s later than in jfk.wav.
+The mirror case, the tone after JFK with the engine's last words run into it, is checked too.
 """
 
 from __future__ import annotations
@@ -37,8 +38,7 @@ def _generate(media: Path, out_dir: Path, *extra: str) -> list:
 def tone_then_jfk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with wave.open(str(JFK_WAV), "rb") as reader:
         speech = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
-    seconds = np.arange(TONE_SECONDS * 16_000) / 16_000
-    tone = (0.1 * 32767 * np.sin(2 * np.pi * 1000 * seconds)).astype("<i2")  # -20 dBFS
+    tone = _line_up_tone()
     path = tmp_path_factory.mktemp("tone") / "bars and tone.wav"
     with wave.open(str(path), "wb") as writer:
         writer.setnchannels(1)
@@ -48,11 +48,21 @@ def tone_then_jfk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _line_up_tone() -> np.ndarray:
+    seconds = np.arange(TONE_SECONDS * 16_000) / 16_000
+    return (0.1 * 32767 * np.sin(2 * np.pi * 1000 * seconds)).astype("<i2")  # 1 kHz at -20 dBFS
+
+
 @pytest.fixture(scope="module")
-def jfk_and_start(tmp_path_factory: pytest.TempPathFactory) -> float:
-    records = _generate(JFK_WAV, tmp_path_factory.mktemp("jfk"))
-    assert records[0].word.lower().strip(",") == "and"
-    return records[0].source_time_ticks / TICKS_PER_SECOND
+def jfk_records(tmp_path_factory: pytest.TempPathFactory) -> list:
+    """The default pipeline's words for jfk.wav alone: the truth, shifted, for the clips built from it."""
+    return _generate(JFK_WAV, tmp_path_factory.mktemp("jfk"))
+
+
+@pytest.fixture(scope="module")
+def jfk_and_start(jfk_records: list) -> float:
+    assert jfk_records[0].word.lower().strip(",") == "and"
+    return jfk_records[0].source_time_ticks / TICKS_PER_SECOND
 
 
 def test_the_first_word_after_a_tone_sits_on_the_word(
@@ -93,6 +103,35 @@ def test_the_retry_is_what_moves_the_word(
     start = align_words(samples, engine_words, "en").words[0].start_ticks / TICKS_PER_SECOND
     on_the_word = abs(start - (TONE_SECONDS + jfk_and_start)) <= TOLERANCE_SECONDS
     assert on_the_word is retried, f"'And' starts at {start:.2f} s"
+
+
+@pytest.mark.parametrize("retried", [True, False], ids=["with the retry", "without it (control)"])
+def test_the_last_words_stretched_into_a_tone_after_the_speech_come_back(
+    jfk_records: list, monkeypatch: pytest.MonkeyPatch, retried: bool
+) -> None:
+    """The mirror case: JFK, then the tone; the engine's last two words run seconds into the tone."""
+    words = [
+        TranscriptWord(
+            text=record.word, start_ticks=record.source_time_ticks, end_ticks=record.source_time_end_ticks,
+            confidence=record.confidence,
+        )
+        for record in jfk_records
+    ]  # fmt: skip
+    second = TICKS_PER_SECOND
+    words[-2] = words[-2].model_copy(
+        update={"start_ticks": words[-2].start_ticks + second, "end_ticks": words[-2].end_ticks + 3 * second}
+    )
+    words[-1] = words[-1].model_copy(
+        update={"start_ticks": words[-1].start_ticks + 3 * second, "end_ticks": words[-1].end_ticks + 7 * second}
+    )
+    if not retried:
+        monkeypatch.setattr(word_alignment, "anchored_retries", lambda *arguments: [])
+    with wave.open(str(JFK_WAV), "rb") as reader:
+        speech = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+    timed = align_words(np.concatenate([speech, _line_up_tone()]), words, "en").words
+    truth = jfk_records[-1].source_time_ticks / TICKS_PER_SECOND
+    on_the_word = abs(timed[-1].start_ticks / TICKS_PER_SECOND - truth) <= TOLERANCE_SECONDS
+    assert on_the_word is retried, f"{timed[-1].text!r} starts at {timed[-1].start_ticks / TICKS_PER_SECOND:.2f} s"
 
 
 def _span(start_seconds: float, end_seconds: float) -> AlignedSpan:
