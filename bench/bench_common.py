@@ -77,10 +77,11 @@ def run_ffmpeg(*arguments: str) -> None:
     )
 
 
-def write_mono_wav(path: Path, samples: np.ndarray, sample_rate: int = 16000) -> None:
-    """16-bit mono PCM, the format every engine and the aligner read."""
+def write_mono_wav(path: Path, samples: np.ndarray, sample_rate: int = 16000) -> Path:
+    """16-bit mono PCM, the format every engine and the aligner read (the tests write theirs with it too)."""
     with wave.open(str(path), "wb") as writer:
         writer.setnchannels(1)
         writer.setsampwidth(2)
         writer.setframerate(sample_rate)
         writer.writeframes(samples.astype("<i2").tobytes())
+    return path

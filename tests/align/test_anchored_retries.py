@@ -8,7 +8,6 @@ The mirror case, the tone after JFK with the engine's last words run into it, is
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +19,10 @@ from metavis_gui.align.aligned_span_checks import AlignedSpan
 from metavis_gui.align.anchored_retries import ISOLATED_GAP_TICKS, MAX_RUN_WORDS, _stray_words
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.timeline.transcript import TranscriptWord
+from tests.align.conftest import read_wav
 from tests.conftest import JFK_WAV
 from tests.support.transcript_checks import read_valid_words
+from tests.support.wav_files import write_mono_wav
 
 pytestmark = pytest.mark.usefixtures("engine_ready")
 TONE_SECONDS = 8
@@ -35,17 +36,10 @@ def _generate(media: Path, out_dir: Path, *extra: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def tone_then_jfk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with wave.open(str(JFK_WAV), "rb") as reader:
-        speech = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
-    tone = _line_up_tone()
-    path = tmp_path_factory.mktemp("tone") / "bars and tone.wav"
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(16_000)
-        writer.writeframes(np.concatenate([tone, speech]).tobytes())
-    return path
+def tone_then_jfk(tmp_path_factory: pytest.TempPathFactory, jfk_samples: np.ndarray) -> Path:
+    return write_mono_wav(
+        tmp_path_factory.mktemp("tone") / "bars and tone.wav", np.concatenate([_line_up_tone(), jfk_samples])
+    )
 
 
 def _line_up_tone() -> np.ndarray:
@@ -77,13 +71,7 @@ def test_the_first_word_after_a_tone_sits_on_the_word(
 @pytest.fixture(scope="module")
 def engine_words(tone_then_jfk: Path, tmp_path_factory: pytest.TempPathFactory) -> list[TranscriptWord]:
     """The engine's own words for the clip (`--align off`: its DTW times)."""
-    return [
-        TranscriptWord(
-            text=record.word, start_ticks=record.source_time_ticks, end_ticks=record.source_time_end_ticks,
-            confidence=record.confidence,
-        )
-        for record in _generate(tone_then_jfk, tmp_path_factory.mktemp("engine"), "--align", "off")
-    ]  # fmt: skip
+    return _as_engine_words(_generate(tone_then_jfk, tmp_path_factory.mktemp("engine"), "--align", "off"))
 
 
 @pytest.mark.parametrize("retried", [True, False], ids=["with the retry", "without it (control)"])
@@ -98,25 +86,17 @@ def test_the_retry_is_what_moves_the_word(
     assert engine_words[0].start_ticks < TICKS_PER_SECOND, "the engine's own time for 'And' is on the tone"
     if not retried:
         monkeypatch.setattr(word_alignment, "anchored_retries", lambda *arguments: [])
-    with wave.open(str(tone_then_jfk), "rb") as reader:
-        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
-    start = align_words(samples, engine_words, "en").words[0].start_ticks / TICKS_PER_SECOND
+    start = align_words(read_wav(tone_then_jfk), engine_words, "en").words[0].start_ticks / TICKS_PER_SECOND
     on_the_word = abs(start - (TONE_SECONDS + jfk_and_start)) <= TOLERANCE_SECONDS
     assert on_the_word is retried, f"'And' starts at {start:.2f} s"
 
 
 @pytest.mark.parametrize("retried", [True, False], ids=["with the retry", "without it (control)"])
 def test_the_last_words_stretched_into_a_tone_after_the_speech_come_back(
-    jfk_records: list, monkeypatch: pytest.MonkeyPatch, retried: bool
+    jfk_records: list, jfk_samples: np.ndarray, monkeypatch: pytest.MonkeyPatch, retried: bool
 ) -> None:
     """The mirror case: JFK, then the tone; the engine's last two words run seconds into the tone."""
-    words = [
-        TranscriptWord(
-            text=record.word, start_ticks=record.source_time_ticks, end_ticks=record.source_time_end_ticks,
-            confidence=record.confidence,
-        )
-        for record in jfk_records
-    ]  # fmt: skip
+    words = _as_engine_words(jfk_records)
     second = TICKS_PER_SECOND
     words[-2] = words[-2].model_copy(
         update={"start_ticks": words[-2].start_ticks + second, "end_ticks": words[-2].end_ticks + 3 * second}
@@ -126,12 +106,20 @@ def test_the_last_words_stretched_into_a_tone_after_the_speech_come_back(
     )
     if not retried:
         monkeypatch.setattr(word_alignment, "anchored_retries", lambda *arguments: [])
-    with wave.open(str(JFK_WAV), "rb") as reader:
-        speech = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
-    timed = align_words(np.concatenate([speech, _line_up_tone()]), words, "en").words
+    timed = align_words(np.concatenate([jfk_samples, _line_up_tone()]), words, "en").words
     truth = jfk_records[-1].source_time_ticks / TICKS_PER_SECOND
     on_the_word = abs(timed[-1].start_ticks / TICKS_PER_SECOND - truth) <= TOLERANCE_SECONDS
     assert on_the_word is retried, f"{timed[-1].text!r} starts at {timed[-1].start_ticks / TICKS_PER_SECOND:.2f} s"
+
+
+def _as_engine_words(records: list) -> list[TranscriptWord]:
+    return [
+        TranscriptWord(
+            text=record.word, start_ticks=record.source_time_ticks, end_ticks=record.source_time_end_ticks,
+            confidence=record.confidence,
+        )
+        for record in records
+    ]  # fmt: skip
 
 
 def _span(start_seconds: float, end_seconds: float) -> AlignedSpan:

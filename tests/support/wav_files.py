@@ -1,17 +1,13 @@
-"""Writing test audio: samples as a 16-bit mono PCM WAV, the shape every engine and the aligner read."""
+"""Writing test audio: the benchmarks' writer of 16-bit mono PCM WAVs, the shape every engine and the aligner
+read, so that tests and benchmarks make their clips one way."""
 
 from __future__ import annotations
 
-import wave
+import sys
 from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the benchmarks are scripts, not a package
 
+from bench_common import write_mono_wav
 
-def write_mono_wav(path: Path, samples: np.ndarray, sample_rate: int = 16000) -> Path:
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(sample_rate)
-        writer.writeframes(samples.astype("<i2").tobytes())
-    return path
+__all__ = ["write_mono_wav"]
