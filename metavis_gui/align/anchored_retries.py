@@ -76,9 +76,8 @@ def retry_limits(limits: SpanCheckLimits) -> SpanCheckLimits:
     return replace(limits, far_from_engine_ticks=1 << 62)
 
 
-def take_retried(reviewed: ReviewedWords, retries: Sequence[AnchoredRetry], results: Sequence[ChunkReview]) -> int:
-    """Each retried run's words into `reviewed` where its retry holds; returns how many words were placed."""
-    placed = 0
+def take_retried(reviewed: ReviewedWords, retries: Sequence[AnchoredRetry], results: Sequence[ChunkReview]) -> None:
+    """Each retried run's words (and its nearer anchors) into `reviewed` where its retry holds."""
     for retry, review in zip(retries, results, strict=True):
         if not review.trusted or len(review.spans) != len(review.word_indices):
             continue
@@ -95,8 +94,6 @@ def take_retried(reviewed: ReviewedWords, retries: Sequence[AnchoredRetry], resu
         for index in taken:
             span, phones, _ = found[index]
             reviewed.aligned_later(index, span, phones)
-        placed += len(retry.run)
-    return placed
 
 
 def _stray_words(spans: Sequence[AlignedSpan | None]) -> list[bool]:

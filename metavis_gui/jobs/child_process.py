@@ -180,10 +180,6 @@ def _read_in_thread(
     done: asyncio.Future[None] = loop.create_future()
     assert pipe is not None
 
-    def deliver(chunk: bytes) -> None:
-        if not done.done():
-            on_chunk(chunk)
-
     def finish() -> None:
         if not done.done():
             done.set_result(None)
@@ -192,7 +188,7 @@ def _read_in_thread(
         descriptor = pipe.fileno()
         try:
             while chunk := os.read(descriptor, _READ_SIZE):
-                _call_soon(loop, deliver, chunk)
+                _call_soon(loop, on_chunk, chunk)  # queued before `finish`, so every chunk lands first
         except OSError:
             pass
         finally:
