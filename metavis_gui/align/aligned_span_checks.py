@@ -6,7 +6,8 @@ on average (the acoustic score per frame is relative to the best-matching sound 
 sinks when the text is not what was said) or when most of its words fail the word checks. A single
 word falls back when its own score is very low, when it lies far from where the engine heard it,
 when it was squeezed to the shortest span its phones allow while the engine gave it much more, or
-when it runs absurdly long.
+when it runs absurdly long (for its phones, or against the engine's time). A retry that doubts the
+engine's times skips the checks against them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class SpanCheckLimits:
     squeeze_engine_min_ticks: int = TICKS_PER_SECOND // 2
     too_long_ticks: int = TICKS_PER_SECOND * 5 // 2
     too_long_engine_ratio: float = 3.0
+    # Past too_long_ticks, a word longer than this per phone is too long whatever the engine said: the
+    # engine itself stretches the first word after silence or a tone over seconds of it.
+    too_long_per_phone_ticks: int = TICKS_PER_SECOND * 4 // 10
 
 
 DEFAULT_LIMITS = SpanCheckLimits()
@@ -76,7 +80,10 @@ def word_verdict(span: AlignedSpan, engine: TranscriptWord, limits: SpanCheckLim
         and engine_length >= limits.squeeze_engine_ratio * aligned_length
     ):
         return SpanVerdict.SQUEEZED
-    if aligned_length > limits.too_long_ticks and aligned_length > limits.too_long_engine_ratio * engine_length:
+    if aligned_length > limits.too_long_ticks and (
+        aligned_length > limits.too_long_engine_ratio * engine_length
+        or aligned_length > limits.too_long_per_phone_ticks * max(1, span.phone_count)
+    ):
         return SpanVerdict.TOO_LONG
     return SpanVerdict.TRUSTED
 

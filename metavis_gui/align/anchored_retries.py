@@ -8,9 +8,10 @@ seconds inside one is not a pause but sound the text does not hold). Either way 
 The words beside the run say where it must be: right before them (or right after). So the run is aligned
 once more together with up to ANCHOR_WORDS of them, in audio that starts (or ends) only as far from them
 as the run's words could take to say. The new times are taken when that alignment is trusted, leaves the
-farthest anchor where it was, passes every word check except the distance from the engine's time (the very
-thing found wrong), and, for words that had aligned times, matches the audio at least as well. The nearer
-anchors take their new times too: one may have held the run's audio (stretched back over it).
+farthest anchor where it was, passes every word check except those against the engine's times (the very
+thing found wrong: how far from them, how much shorter or longer), and, for words that had aligned times,
+matches the audio at least as well. The nearer anchors take their new times too: one may have held the
+run's audio (stretched back over it).
 """
 
 from __future__ import annotations
@@ -72,8 +73,11 @@ def anchored_retries(
 
 
 def retry_limits(limits: SpanCheckLimits) -> SpanCheckLimits:
-    """The word checks for a retry: all but the distance from the engine's time."""
-    return replace(limits, far_from_engine_ticks=1 << 62)
+    """The word checks for a retry: all but those against the engine's times (the very thing found wrong)."""
+    never = 1 << 62
+    return replace(
+        limits, far_from_engine_ticks=never, squeeze_engine_min_ticks=never, too_long_engine_ratio=float(never)
+    )
 
 
 def take_retried(reviewed: ReviewedWords, retries: Sequence[AnchoredRetry], results: Sequence[ChunkReview]) -> None:
@@ -98,10 +102,10 @@ def take_retried(reviewed: ReviewedWords, retries: Sequence[AnchoredRetry], resu
 
 def _stray_words(spans: Sequence[AlignedSpan | None]) -> list[bool]:
     """Unplaced words, and groups of at most MAX_RUN_WORDS aligned words cut off from the next group by more
-    than ISOLATED_GAP_TICKS (unplaced words between them are looked past)."""
+    than ISOLATED_GAP_TICKS of audio holding no other word (unplaced words between two groups may fill it)."""
     groups: list[list[int]] = []
     for index in (index for index, span in enumerate(spans) if span is not None):
-        if groups and _gap(spans, groups[-1][-1], index) <= ISOLATED_GAP_TICKS:
+        if groups and (index > groups[-1][-1] + 1 or _gap(spans, groups[-1][-1], index) <= ISOLATED_GAP_TICKS):
             groups[-1].append(index)
         else:
             groups.append([index])

@@ -33,12 +33,19 @@ class ChunkReview:
     def failed(self) -> bool:
         return bool(self.word_indices) and not self.trusted
 
-    def edge_doubtful(self, limits: SpanCheckLimits) -> bool:
-        """Its first or last word matches the audio poorly: the usual sign of a cut on the wrong side of
-        a word (the word squeezed into the pause its audio is not in)."""
-        return bool(self.spans) and min(self.spans[0].log_score_per_frame, self.spans[-1].log_score_per_frame) < (
-            limits.edge_word_min_score
-        )
+    @property
+    def trusted_words(self) -> int:
+        """Words this review times (none when the chunk failed)."""
+        return sum(verdict is SpanVerdict.TRUSTED for verdict in self.verdicts) if self.trusted else 0
+
+    def doubtful(self, limits: SpanCheckLimits) -> bool:
+        """Trusted, but its first or last word matches the audio poorly, or some word failed a check: the
+        usual signs of a cut on the wrong side of a word (the word squeezed into the pause its audio is
+        not in, or pushed onto the next word's audio)."""
+        if not self.spans:
+            return False
+        edge_score = min(self.spans[0].log_score_per_frame, self.spans[-1].log_score_per_frame)
+        return edge_score < limits.edge_word_min_score or any(v is not SpanVerdict.TRUSTED for v in self.verdicts)
 
 
 def review_chunk(
@@ -141,16 +148,22 @@ class ReviewedWords:
 def merged_retries(reviews: Sequence[ChunkReview], limits: SpanCheckLimits) -> list[tuple[int, int]]:
     """Runs [first, end) of chunk indices to align again as one: each failed or doubtful chunk with its
     neighbours. A cut in the wrong place (engine times a second off) fails or squeezes the chunks on
-    both sides of it; aligned together the cut is gone. Where nothing was trusted the audio is not
-    speech that matches the text, and a retry would only cost time."""
+    both sides of it, or leaves a word's audio in the pause at the end of one chunk while the next
+    pushes that word onto the following ones; aligned together the cut is gone. Where nothing was trusted the audio is not speech that matches the text, and a retry would only
+    cost time."""
     if not any(review.trusted and review.word_indices for review in reviews):
         return []
     runs = [
         (max(0, index - 1), min(len(reviews), index + 2))
         for index, review in enumerate(reviews)
-        if review.failed or review.edge_doubtful(limits)
+        if review.failed or review.doubtful(limits)
     ]
     return _joined(runs)
+
+
+def merged_review_better(merged: ChunkReview, originals: Sequence[ChunkReview]) -> bool:
+    """The merged alignment is trusted and times at least as many words as the chunks it replaces."""
+    return merged.trusted and merged.trusted_words >= sum(review.trusted_words for review in originals)
 
 
 def _joined(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -36,7 +36,13 @@ from metavis_gui.align.alignment_chunks import MIN_CUT_PAUSE_TICKS, SAMPLE_RATE,
 from metavis_gui.align.alignment_progress import ProgressShare, ReportProgress
 from metavis_gui.align.alignment_result import AlignmentResult
 from metavis_gui.align.anchored_retries import anchored_retries, retry_limits, take_retried
-from metavis_gui.align.chunk_alignment_review import ChunkReview, ReviewedWords, merged_retries, review_chunk
+from metavis_gui.align.chunk_alignment_review import (
+    ChunkReview,
+    ReviewedWords,
+    merged_retries,
+    merged_review_better,
+    review_chunk,
+)
 from metavis_gui.align.chunk_workers import ChunkJob, run_chunk_jobs
 from metavis_gui.align.grapheme_to_phoneme import predicted_phones
 from metavis_gui.align.local_pauses import LocalPauses
@@ -137,12 +143,12 @@ def _merged_chunk(chunks: Sequence[AlignmentChunk]) -> AlignmentChunk:
 def _with_retries(
     reviews: list[ChunkReview], retries: list[tuple[int, int]], retried: list[ChunkReview]
 ) -> list[ChunkReview]:
-    """The first pass's reviews, each retried run replaced by its merged review where that one is trusted."""
+    """The first pass's reviews, each retried run replaced by its merged review where that one does better."""
     kept: list[ChunkReview] = []
     position = 0
     for (first, end), merged in zip(retries, retried, strict=True):
         kept.extend(reviews[position:first])
-        kept.extend([merged] if merged.trusted else reviews[first:end])
+        kept.extend([merged] if merged_review_better(merged, reviews[first:end]) else reviews[first:end])
         position = end
     kept.extend(reviews[position:])
     return kept

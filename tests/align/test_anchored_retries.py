@@ -134,3 +134,11 @@ def test_only_a_few_words_cut_off_by_a_long_gap_are_stray() -> None:
     close = [_span(0.0, 0.3), _span(0.3 + gap / 2, 0.6 + gap / 2)]  # a pause, not a gap of seconds
     assert _stray_words(close) == [False, False]
     assert _stray_words([None, _span(1.0, 1.3)]) == [True, False]
+
+
+def test_a_gap_that_unplaced_words_may_fill_cuts_nothing_off() -> None:
+    """Words the aligner could not place lie somewhere in the gap, so it is not audio without words."""
+    gap = ISOLATED_GAP_TICKS / TICKS_PER_SECOND + 0.5
+    few = [_span(0.0, 0.3), _span(0.3, 0.6)]
+    many = [_span(0.6 + gap + 0.3 * index, 0.9 + gap + 0.3 * index) for index in range(MAX_RUN_WORDS + 1)]
+    assert _stray_words([*few, None, *many]) == [False, False, True] + [False] * len(many)
