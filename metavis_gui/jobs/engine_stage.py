@@ -214,11 +214,13 @@ class _PartsProgress:
         self._reported = {JobStage.TRANSCRIBING: 0.0}
 
     def report(self, part: int, fraction: float) -> None:
-        self._engine[part] = max(self._engine[part], min(1.0, fraction))
+        """What the engine's output says; a part is whole only once its process is done (engine_done)."""
+        self._engine[part] = max(self._engine[part], min(_BEFORE_DONE, fraction))
         self._emit(JobStage.TRANSCRIBING, self._engine)
 
     def engine_done(self, part: int) -> None:
-        self.report(part, 1.0)
+        self._engine[part] = 1.0
+        self._emit(JobStage.TRANSCRIBING, self._engine)
         self._engines_running -= 1
         if self._engines_running == 0 and self._follow_up_stage is not None:
             self._emit(self._follow_up_stage, self._follow_up, force=True)
@@ -233,6 +235,11 @@ class _PartsProgress:
         if force or overall > self._reported.get(stage, -1.0):
             self._reported[stage] = max(overall, self._reported.get(stage, 0.0))
             self._progressed(JobProgress(stage=stage, stage_fraction=overall))
+
+
+# An engine prints its 100 % before it writes its output, and on stderr while its segments come on stdout,
+# read by another thread: held just below whole, the bar neither ends early nor skips the live segments' steps.
+_BEFORE_DONE = 0.99
 
 
 @dataclass(frozen=True)
