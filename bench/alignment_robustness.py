@@ -113,6 +113,26 @@ def _under(bed: Callable[[float], np.ndarray]) -> Condition:
     return condition
 
 
+def _quieter(decibels: float) -> Condition:
+    def condition(samples: np.ndarray, truth: list[TruthWord]) -> Variant:
+        return Variant(samples * 10 ** (-decibels / 20), truth)
+
+    return condition
+
+
+def _echo(delays_seconds: tuple[float, ...], gain: float) -> Condition:
+    """Reflections of the voice a room adds: each delay, `gain` times weaker than the one before."""
+
+    def condition(samples: np.ndarray, truth: list[TruthWord]) -> Variant:
+        wet = samples.copy()
+        for number, delay in enumerate(delays_seconds, start=1):
+            shift = _seconds(delay)
+            wet[shift:] += gain**number * samples[:-shift]
+        return Variant(wet / (1 + sum(gain**n for n in range(1, len(delays_seconds) + 1))), truth)
+
+    return condition
+
+
 CONDITIONS: dict[str, Condition] = {
     "clean": lambda samples, truth: Variant(samples, truth),
     "12 s digital silence before": _before(np.zeros(_seconds(12))),
@@ -120,6 +140,9 @@ CONDITIONS: dict[str, Condition] = {
     "8 s line-up tone before (1 kHz, -20 dBFS)": _before(_tone(8, 1000.0, -20)),
     "90 s silence in the middle": _split_by_silence(90),
     "chords under the speech (-30 dBFS)": _under(lambda seconds: _chords(seconds, -30)),
+    "10 s of chords before (-20 dBFS)": _before(_chords(10, -20)),
+    "speech 30 dB quieter": _quieter(30),
+    "room echo (40, 90, 150 ms)": _echo((0.04, 0.09, 0.15), 0.5),
 }
 
 

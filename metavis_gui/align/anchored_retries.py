@@ -16,7 +16,7 @@ run's audio (stretched back over it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from metavis_gui.align.aligned_span_checks import AlignedSpan, SpanCheckLimits, SpanVerdict
@@ -26,7 +26,8 @@ from metavis_gui.align.pronunciation_lexicon import AlignerWord
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 
 ANCHOR_WORDS = 2
-MAX_RUN_WORDS = 6  # a longer run is a stretch that does not match the audio (music under words), not a bad edge
+MAX_RUN_WORDS = 6  # retried at once; of a longer run (words piled into an intro), those nearest the anchors after it
+ROUNDS = 3  # a round's placed words are the next round's anchors
 SECONDS_PER_WORD = 0.5  # the most a run's word takes to say, slow speech (2 words a second)
 MARGIN_SECONDS = 0.5
 # Aligned words this far from their neighbour, in a few words of their own, are a stray group.
@@ -50,11 +51,15 @@ def anchored_retries(
     retries = []
     for first, end in _runs(stray):
         run = tuple(index for index in range(first, end) if aligner_words[index] is not None)
-        if not run or len(run) > MAX_RUN_WORDS:
-            continue
-        allowance = int((SECONDS_PER_WORD * len(run) + MARGIN_SECONDS) * TICKS_PER_SECOND)
         after = _anchors_from(spans, stray, end, step=1)
         before = _anchors_from(spans, stray, first - 1, step=-1)
+        if not run or (len(run) > MAX_RUN_WORDS and not after):
+            continue
+        if len(run) > MAX_RUN_WORDS:
+            # The words nearest the anchors first; the next round has them as its anchors.
+            run = run[-MAX_RUN_WORDS:]
+            first = run[0]
+        allowance = int((SECONDS_PER_WORD * len(run) + MARGIN_SECONDS) * TICKS_PER_SECOND)
         if after:
             previous = spans[first - 1] if first > 0 and not stray[first - 1] else None
             floor = previous.end_ticks if previous is not None else 0
@@ -70,6 +75,26 @@ def anchored_retries(
             continue
         retries.append(AnchoredRetry(chunk, run, tuple(after) if after else tuple(reversed(before))))
     return retries
+
+
+def anchored_rounds(
+    reviewed: ReviewedWords,
+    aligner_words: Sequence[AlignerWord | None],
+    sample_count: int,
+    align_again: Callable[[list[AlignmentChunk]], list[ChunkReview]],
+) -> int:
+    """Up to ROUNDS rounds of retries, each over what the rounds before left unplaced or stray; a round
+    stops the rounds when it has no run the rounds before had not tried. Returns the retries made."""
+    tried: set[tuple[int, ...]] = set()
+    made = 0
+    for _ in range(ROUNDS):
+        retries = [retry for retry in anchored_retries(reviewed, aligner_words, sample_count) if retry.run not in tried]
+        if not retries:
+            break
+        tried.update(retry.run for retry in retries)
+        made += len(retries)
+        take_retried(reviewed, retries, align_again([retry.chunk for retry in retries]))
+    return made
 
 
 def retry_limits(limits: SpanCheckLimits) -> SpanCheckLimits:

@@ -35,7 +35,7 @@ from metavis_gui.align.aligned_span_checks import DEFAULT_LIMITS, SpanCheckLimit
 from metavis_gui.align.alignment_chunks import MIN_CUT_PAUSE_TICKS, SAMPLE_RATE, AlignmentChunk, plan_chunks
 from metavis_gui.align.alignment_progress import ProgressShare, ReportProgress
 from metavis_gui.align.alignment_result import AlignmentResult
-from metavis_gui.align.anchored_retries import anchored_retries, retry_limits, take_retried
+from metavis_gui.align.anchored_retries import anchored_rounds, retry_limits
 from metavis_gui.align.chunk_alignment_review import (
     ChunkReview,
     ReviewedWords,
@@ -96,11 +96,13 @@ def align_words(
         reviews = _with_retries(reviews, retries, retried)
     unpronounceable = sum(aligner_word is None for aligner_word in aligner_words)
     reviewed = ReviewedWords.of(len(words), unpronounceable, reviews)
-    anchored = anchored_retries(reviewed, aligner_words, len(audio))
-    if anchored:
-        passes.report.add_retries(len(anchored))
-        near_anchors = replace(passes, limits=retry_limits(limits))
-        take_retried(reviewed, anchored, near_anchors.reviewed([retry.chunk for retry in anchored]))
+    near_anchors = replace(passes, limits=retry_limits(limits))
+
+    def align_near_anchors(chunks: list[AlignmentChunk]) -> list[ChunkReview]:
+        passes.report.add_retries(len(chunks))
+        return near_anchors.reviewed(chunks)
+
+    anchored_rounds(reviewed, aligner_words, len(audio), align_near_anchors)
     passes.report.finished()
     sources = tuple(WordTimingSource.ENGINE if span is None else WordTimingSource.ALIGNED for span in reviewed.spans)
     timed = tuple(

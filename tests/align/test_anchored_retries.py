@@ -15,8 +15,11 @@ import pytest
 
 from metavis_gui import cli
 from metavis_gui.align import align_words, word_alignment
-from metavis_gui.align.aligned_span_checks import AlignedSpan
-from metavis_gui.align.anchored_retries import ISOLATED_GAP_TICKS, MAX_RUN_WORDS, _stray_words
+from metavis_gui.align.aligned_span_checks import AlignedSpan, SpanVerdict
+from metavis_gui.align.alignment_chunks import AlignmentChunk
+from metavis_gui.align.anchored_retries import ISOLATED_GAP_TICKS, MAX_RUN_WORDS, _stray_words, anchored_rounds
+from metavis_gui.align.chunk_alignment_review import ChunkReview, ReviewedWords
+from metavis_gui.align.pronunciation_lexicon import AlignerWord
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.timeline.transcript import TranscriptWord
 from tests.align.conftest import read_wav
@@ -85,7 +88,7 @@ def test_the_retry_is_what_moves_the_word(
     """The engine's words aligned in this process, with and without the retry."""
     assert engine_words[0].start_ticks < TICKS_PER_SECOND, "the engine's own time for 'And' is on the tone"
     if not retried:
-        monkeypatch.setattr(word_alignment, "anchored_retries", lambda *arguments: [])
+        monkeypatch.setattr(word_alignment, "anchored_rounds", lambda *arguments: 0)
     start = align_words(read_wav(tone_then_jfk), engine_words, "en").words[0].start_ticks / TICKS_PER_SECOND
     on_the_word = abs(start - (TONE_SECONDS + jfk_and_start)) <= TOLERANCE_SECONDS
     assert on_the_word is retried, f"'And' starts at {start:.2f} s"
@@ -105,7 +108,7 @@ def test_the_last_words_stretched_into_a_tone_after_the_speech_come_back(
         update={"start_ticks": words[-1].start_ticks + 3 * second, "end_ticks": words[-1].end_ticks + 7 * second}
     )
     if not retried:
-        monkeypatch.setattr(word_alignment, "anchored_retries", lambda *arguments: [])
+        monkeypatch.setattr(word_alignment, "anchored_rounds", lambda *arguments: 0)
     timed = align_words(np.concatenate([jfk_samples, _line_up_tone()]), words, "en").words
     truth = jfk_records[-1].source_time_ticks / TICKS_PER_SECOND
     on_the_word = abs(timed[-1].start_ticks / TICKS_PER_SECOND - truth) <= TOLERANCE_SECONDS
@@ -142,3 +145,35 @@ def test_a_gap_that_unplaced_words_may_fill_cuts_nothing_off() -> None:
     few = [_span(0.0, 0.3), _span(0.3, 0.6)]
     many = [_span(0.6 + gap + 0.3 * index, 0.9 + gap + 0.3 * index) for index in range(MAX_RUN_WORDS + 1)]
     assert _stray_words([*few, None, *many]) == [False, False, True] + [False] * len(many)
+
+
+def test_a_long_run_piled_into_an_intro_is_placed_in_rounds_from_its_anchors() -> None:
+    """whisper piles the first sentence into a music intro: eight words unplaced before the first placed one.
+    The six nearest the anchors go first; the next round has them as anchors for the other two."""
+
+    unplaced, placed = 8, 4
+    spans: list[AlignedSpan | None] = [None] * unplaced + [
+        _span(10.0 + 0.3 * index, 10.3 + 0.3 * index) for index in range(placed)
+    ]
+    count = unplaced + placed
+    reviewed = ReviewedWords(spans, [()] * count, [None] * count, [None] * count)
+    aligner_words = [AlignerWord(f"w{index}") for index in range(count)]
+    rounds: list[list[int]] = []
+
+    def align_again(chunks: list[AlignmentChunk]) -> list[ChunkReview]:
+        rounds.append([chunk.first_word for chunk in chunks])
+        reviews = []
+        for chunk in chunks:
+            indices = tuple(range(chunk.first_word, chunk.end_word))
+            # Each word a 0.3 s slot ending where the chunk's last anchor ends: anchors stay where they were.
+            end = reviewed.spans[chunk.end_word - 1].end_ticks / TICKS_PER_SECOND
+            found = tuple(
+                _span(end - 0.3 * (chunk.end_word - i), end - 0.3 * (chunk.end_word - i - 1)) for i in indices
+            )
+            verdicts = tuple(SpanVerdict.TRUSTED for _ in indices)
+            reviews.append(ChunkReview(chunk, indices, found, ((),) * len(indices), verdicts, trusted=True))
+        return reviews
+
+    anchored_rounds(reviewed, aligner_words, 20 * 16_000, align_again)
+    assert rounds == [[2], [0]]
+    assert all(span is not None for span in reviewed.spans)
