@@ -39,7 +39,7 @@ class ChunkReview:
         return sum(verdict is SpanVerdict.TRUSTED for verdict in self.verdicts) if self.trusted else 0
 
     def doubtful(self, limits: SpanCheckLimits) -> bool:
-        """Trusted, but its first or last word matches the audio poorly, or some word failed a check: the
+        """Its first or last word matches the audio poorly, or some word failed a check: the
         usual signs of a cut on the wrong side of a word (the word squeezed into the pause its audio is
         not in, or pushed onto the next word's audio)."""
         if not self.spans:
@@ -149,8 +149,8 @@ def merged_retries(reviews: Sequence[ChunkReview], limits: SpanCheckLimits) -> l
     """Runs [first, end) of chunk indices to align again as one: each failed or doubtful chunk with its
     neighbours. A cut in the wrong place (engine times a second off) fails or squeezes the chunks on
     both sides of it, or leaves a word's audio in the pause at the end of one chunk while the next
-    pushes that word onto the following ones; aligned together the cut is gone. Where nothing was trusted the audio is not speech that matches the text, and a retry would only
-    cost time."""
+    pushes that word onto the following ones; aligned together the cut is gone. Where nothing was
+    trusted the audio is not speech that matches the text, and a retry would only cost time."""
     if not any(review.trusted and review.word_indices for review in reviews):
         return []
     runs = [
