@@ -36,6 +36,7 @@ class AcousticModel(BaseModel):
     model_folder: Path  # what pocketsphinx calls -hmm
     dictionary_path: Path
     predicts_unknown_words: bool = False  # grapheme-to-phoneme for words the dictionary lacks
+    dictionary_sorted: bool = False  # lines in order of word, then variant number: searched, not indexed
 
 
 def language_code(language: str | None) -> str | None:
@@ -109,6 +110,7 @@ def _bundled_english() -> AcousticModel | None:
         model_folder=root / "en-us",
         dictionary_path=root / "cmudict-en-us.dict",
         predicts_unknown_words=True,
+        dictionary_sorted=True,
     )
     return model if (model.model_folder / _MODEL_DEFINITION_FILE).is_file() else None
 

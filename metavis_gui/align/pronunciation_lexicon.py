@@ -1,7 +1,7 @@
 """One aligner word per transcript word: its name in the align text and the pronunciations to add for it.
 
-A transcript word that is a plain dictionary word is aligned as itself (the dictionary's own variants,
-"the" and "the(2)", stay available). Anything else ("1989", "well-known", "FBI", a name) becomes one
+A transcript word that is a plain dictionary word is aligned as itself, with every pronunciation the
+dictionary gives it ("the" and "the(2)") to add: the decoder starts with no words of its own. Anything else ("1989", "well-known", "FBI", a name) becomes one
 made-up dictionary word whose pronunciations are its readings' phones run together, so each transcript
 word is exactly one aligner word and the result maps back one to one.
 """
@@ -39,7 +39,8 @@ def no_prediction(_: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class AlignerWord:
-    """`name` goes into the align text; `added_pronunciations` (phone strings) must be added under it first."""
+    """`name` goes into the align text; `added_pronunciations` (phone strings) must be added under it first,
+    the first as `name`, the next as `name(2)`, ..."""
 
     name: str
     added_pronunciations: tuple[str, ...] = ()
@@ -59,7 +60,7 @@ class PronunciationLexicon:
         """None when the word has nothing to pronounce (punctuation, "[Music]")."""
         readings = spoken_readings(text, self.is_known)
         if len(readings) == 1 and len(readings[0]) == 1 and self.is_known(readings[0][0]):
-            return AlignerWord(readings[0][0])
+            return AlignerWord(readings[0][0], tuple(self._dictionary_variants(readings[0][0], every=True)))
         pronunciations: list[str] = []
         kept: list[Reading] = []
         for reading in readings:
@@ -96,12 +97,13 @@ class PronunciationLexicon:
         combinations = itertools.islice(itertools.product(*per_token), MAX_COMBINATIONS_PER_READING)
         return [" ".join(combination) for combination in combinations]
 
-    def _dictionary_variants(self, token: str) -> list[str]:
+    def _dictionary_variants(self, token: str, *, every: bool = False) -> list[str]:
+        """The dictionary's pronunciations of `token`: the first MAX_DICTIONARY_VARIANTS, or `every` one."""
         first = self._look_up(token)
         if first is None:
             return []
         variants = [first]
-        for number in range(2, MAX_DICTIONARY_VARIANTS + 1):
+        for number in itertools.count(2) if every else range(2, MAX_DICTIONARY_VARIANTS + 1):
             variant = self._look_up(f"{token}({number})")
             if variant is None:
                 break

@@ -47,7 +47,8 @@ from metavis_gui.align.chunk_workers import ChunkJob, run_chunk_jobs
 from metavis_gui.align.grapheme_to_phoneme import predicted_phones
 from metavis_gui.align.local_pauses import LocalPauses
 from metavis_gui.align.pause_edges import TimedPhones, pull_edges_to_pauses
-from metavis_gui.align.pocketsphinx_chunk_aligner import create_decoder
+from metavis_gui.align.pocketsphinx_chunk_aligner import AcousticModelFailed, create_decoder
+from metavis_gui.align.pronouncing_dictionary import PronouncingDictionary
 from metavis_gui.align.pronunciation_lexicon import AlignerWord, PronunciationLexicon, no_prediction
 from metavis_gui.align.word_timing_assembly import ordered_times
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
@@ -81,8 +82,14 @@ def align_words(
     if not words:
         return _engine_times_only(words, model.name, None)
     decoder = decoder or create_decoder(model)
+    try:
+        dictionary = PronouncingDictionary.read(model.dictionary_path, sorted_by_word=model.dictionary_sorted)
+    except OSError as error:
+        raise AcousticModelFailed(
+            f"the pronouncing dictionary {model.dictionary_path} could not be read: {error}"
+        ) from error
     lexicon = PronunciationLexicon(
-        decoder.lookup_word, predicted_phones if model.predicts_unknown_words else no_prediction
+        dictionary.look_up, predicted_phones if model.predicts_unknown_words else no_prediction
     )
     aligner_words = tuple(lexicon.aligner_word(word.text) for word in words)
     pauses = LocalPauses(audio)

@@ -79,10 +79,11 @@ def test_a_number_read_two_ways_gets_both_pronunciations() -> None:
     assert any(phones.startswith("W AH N TH AW Z AH N D") for phones in word.added_pronunciations)
 
 
-def test_a_dictionary_word_is_aligned_as_itself() -> None:
-    assert lexicon().aligner_word("Country,") is not None
-    assert lexicon().aligner_word("Country,").name == "country"  # type: ignore[union-attr]
-    assert lexicon().aligner_word("Country,").added_pronunciations == ()  # type: ignore[union-attr]
+def test_a_dictionary_word_is_aligned_as_itself_with_every_pronunciation_the_dictionary_gives() -> None:
+    word = lexicon().aligner_word("Country,")
+    assert word is not None and (word.name, word.added_pronunciations) == ("country", ("K AH N T R IY",))
+    the = lexicon().aligner_word("The")
+    assert the is not None and (the.name, the.added_pronunciations) == ("the", ("DH AH", "DH IY"))
 
 
 def test_an_unknown_name_gets_a_predicted_pronunciation() -> None:
