@@ -198,7 +198,7 @@ def _transcribed(wav_path: Path, model: str) -> list[TimedWord]:
     with tempfile.TemporaryDirectory() as out_dir:
         subprocess.run(
             [str(command), "transcript", "generate", "--input", str(wav_path), "--out", out_dir, "--model", model,
-             "--quiet"],
+             "--quiet", "--write-adjacent-captions", "false"],
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         lines = (Path(out_dir) / "transcript.words.v1.jsonl").read_text().splitlines()

@@ -3,10 +3,11 @@
     METAVIS_MODELS_DIR=$PWD/.cache/models .venv/bin/python bench/pipeline_overhead.py [--repetitions 5]
 
 For each input (jfk.wav, 11 s, and the same speech looped to 60 s, both 16 kHz mono WAV) it runs,
-interleaved, bare whisper-cli with exactly the argv the app builds (WhisperCppAdapter.build_command)
-and the whole `metavis-transcribe transcript generate` (probe, decode, whisper-cli, parse, write), and
-prints medians. The order rotates every repetition so drift on a shared machine hits all alike. A
-third variant, whisper-cli with TOKEN mode's argv (no -nfa --dtw), shows what DTW timing costs.
+interleaved, bare whisper-cli with exactly the argv the app builds when the aligner times the words
+(WhisperCppAdapter.build_command, no DTW) and the whole `metavis-transcribe transcript generate` (probe,
+decode, whisper-cli, parse, align, write), and prints medians. The order rotates every repetition so drift
+on a shared machine hits all alike. A third variant, whisper-cli with DTW word times (-nfa --dtw, what the
+app runs for a language without an acoustic model), shows what DTW timing costs.
 Inside the pipeline whisper-cli runs through a small timing wrapper (WHISPERCPP_BIN), so "pipeline
 minus its engine" is the app's own cost, free of the engine's run-to-run noise.
 Peak RSS is the largest single process of a run (for the pipeline: the Python process or one of its
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jfk", type=Path, default=next((p for p in JFK_CANDIDATES if p.is_file()), None))
     parser.add_argument("--long-seconds", type=float, default=60.0, help="length of the looped clip")
     parser.add_argument("--no-dtw-cost", dest="dtw_cost", action="store_false",
-                        help="skip the third variant, whisper-cli with TOKEN mode's argv (no -nfa --dtw)")  # fmt: skip
+                        help="skip the third variant, whisper-cli with DTW word times (-nfa --dtw)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=BENCH_OUTPUT_DIR / "pipeline-overhead")
     arguments = parser.parse_args(argv)
     if arguments.jfk is None or not arguments.jfk.is_file():
@@ -83,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     binary = locate_whisper_cpp_binary()
     transcribe = Path(sys.executable).with_name("metavis-transcribe")
     arguments.out.mkdir(parents=True, exist_ok=True)
-    inputs = [("jfk.wav", arguments.jfk), (f"jfk looped {arguments.long_seconds:g} s", arguments.out / "jfk-looped.wav")]
+    inputs = [
+        ("jfk.wav", arguments.jfk),
+        (f"jfk looped {arguments.long_seconds:g} s", arguments.out / "jfk-looped.wav"),
+    ]
     _loop_audio(arguments.jfk, inputs[1][1], arguments.long_seconds)
 
     print(f"whisper-cli {binary.path} ({binary.version}); model {model_path.name}; {threads} threads; "
@@ -91,21 +95,23 @@ def main(argv: list[str] | None = None) -> int:
     overhead_rows, dtw_rows, raw_lines = [], [], []
     for label, wav in inputs:
         work = Path(tempfile.mkdtemp(prefix="pipeline-overhead-", dir=arguments.out))
-        settings = TranscriptionSettings(audio_path=wav, model_path=model_path, threads=threads)
         variants: dict[str, Variant] = {}
-        for name, mode in (("bare", WordTimingMode.DTW), ("bare-token", WordTimingMode.TOKEN)):
+        for name, engine_word_times in (("bare", False), ("bare-dtw", True)):
             (work / name).mkdir()
-            command = WhisperCppAdapter(binary, timing_mode=mode).build_command(settings, work / name)
+            settings = TranscriptionSettings(
+                audio_path=wav, model_path=model_path, threads=threads, engine_word_times=engine_word_times
+            )
+            command = WhisperCppAdapter(binary, timing_mode=WordTimingMode.DTW).build_command(settings, work / name)
             variants[name] = Variant([str(command.program), *command.arguments], dict(os.environ))
         wrapper, engine_times = _timing_wrapper(binary.path, work / "timed-engine")
         variants["pipeline"] = Variant(
             [str(transcribe), "transcript", "generate", "--input", str(wav), "--out", str(work / "pipeline"),
-             "--model", str(model_path), "--threads", str(threads), "--quiet"],
+             "--model", str(model_path), "--threads", str(threads), "--quiet", "--write-adjacent-captions", "false"],
             dict(os.environ, WHISPERCPP_BIN=str(wrapper)),
             engine_times,
         )  # fmt: skip
         if not arguments.dtw_cost:
-            del variants["bare-token"]
+            del variants["bare-dtw"]
         if label == inputs[0][0]:
             for name, variant in variants.items():
                 print(f"{name} argv: {' '.join(variant.argv)}")
@@ -120,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         raw_lines.append(f"  {label:<16} {'(engine in pipeline)':<20} "
                          + " ".join(f"{run.engine_seconds or 0:6.2f}" for run in costs["pipeline"]))  # fmt: skip
         if arguments.dtw_cost:
-            dtw_rows.append(_dtw_row(label, costs["bare-token"], costs["bare"]))
-    print("\nPipeline overhead: bare whisper-cli (the app's argv, DTW) vs metavis-transcribe on the same WAV")
+            dtw_rows.append(_dtw_row(label, costs["bare"], costs["bare-dtw"]))
+    print(
+        "\nPipeline overhead: bare whisper-cli (the app's argv, aligner timing) vs metavis-transcribe on the same WAV"
+    )
     print(format_table(
         ["input", "bare median s", "pipeline median s", "ratio", "overhead s", "pipeline minus its engine s",
          "bare CPU s", "pipeline CPU s", "bare peak RSS MB", "pipeline peak RSS MB"],
@@ -168,9 +176,7 @@ def interleaved_order(names: list[str], repetition: int) -> list[str]:
     return names[shift:] + names[:shift]
 
 
-def _interleaved(
-    variants: dict[str, Variant], repetitions: int, warmups: int, work: Path
-) -> dict[str, list[RunCost]]:
+def _interleaved(variants: dict[str, Variant], repetitions: int, warmups: int, work: Path) -> dict[str, list[RunCost]]:
     costs: dict[str, list[RunCost]] = {name: [] for name in variants}
     for repetition in range(warmups + repetitions):
         for name in interleaved_order(list(variants), repetition):
