@@ -96,10 +96,15 @@ def _run(arguments: argparse.Namespace) -> None:
     from metavis_gui.align.pocketsphinx_chunk_aligner import AcousticModelFailed
     from metavis_gui.align.word_alignment import align_words
 
-    decoder = None
+    chunk_aligners = None
     samples = _read_audio(arguments.audio)
     if arguments.wait_for_words is not None:
         decoder = _loaded_decoder(arguments)
+        if decoder is not None:
+            from metavis_gui.align.chunk_workers import ChunkAligners
+
+            # Forked now, while the engine runs, they cost the job nothing when the words come.
+            chunk_aligners = ChunkAligners(decoder, samples, max(1, arguments.workers))
         _wait_for(arguments.words, arguments.wait_for_words)
     words = _read_words(arguments.words)
 
@@ -121,7 +126,7 @@ def _run(arguments: argparse.Namespace) -> None:
             progress=progressed,
             workers=max(1, arguments.workers),
             acoustic_model_folders=arguments.acoustic_models,
-            decoder=decoder,
+            chunk_aligners=chunk_aligners,
         )
     except AcousticModelFailed as error:
         raise RunnerFailed(EXIT_MODEL_FAILED, str(error)) from error

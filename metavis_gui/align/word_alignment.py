@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from metavis_gui.align.acoustic_models import (
+    AcousticModel,
     acoustic_model_for,
     language_code,
     language_label,
@@ -43,7 +44,7 @@ from metavis_gui.align.chunk_alignment_review import (
     merged_review_better,
     review_chunk,
 )
-from metavis_gui.align.chunk_workers import ChunkJob, run_chunk_jobs
+from metavis_gui.align.chunk_workers import ChunkAligners, ChunkJob
 from metavis_gui.align.grapheme_to_phoneme import predicted_phones
 from metavis_gui.align.local_pauses import LocalPauses
 from metavis_gui.align.pause_edges import TimedPhones, pull_edges_to_pauses
@@ -69,11 +70,13 @@ def align_words(
     acoustic_model_folders: Sequence[Path] = (),
     limits: SpanCheckLimits = DEFAULT_LIMITS,
     decoder: Decoder | None = None,
+    chunk_aligners: ChunkAligners | None = None,
 ) -> AlignmentResult:
     """`progress` hears the finished fraction (0..1) as chunks complete. `workers` > 1 forks that many
     processes (where the platform can fork): do so only from a process with no other threads, such as
-    the alignment runner. `decoder`: one already made for this language's model. Raises AcousticModelFailed
-    when the model cannot be loaded."""
+    the alignment runner. `decoder`: one already made for this language's model. `chunk_aligners`: made
+    already on these samples (as int16) and this model's decoder, kept open for the caller, who then owns
+    them; `decoder` and `workers` are not used. Raises AcousticModelFailed when the model cannot be loaded."""
     words = tuple(words)
     model = acoustic_model_for(language, acoustic_model_folders)
     if model is None:
@@ -81,7 +84,6 @@ def align_words(
     audio = _as_int16(samples)
     if not words:
         return _engine_times_only(words, model.name, None)
-    decoder = decoder or create_decoder(model)
     try:
         dictionary = PronouncingDictionary.read(model.dictionary_path, sorted_by_word=model.dictionary_sorted)
     except OSError as error:
@@ -94,7 +96,24 @@ def align_words(
     aligner_words = tuple(lexicon.aligner_word(word.text) for word in words)
     pauses = LocalPauses(audio)
     chunks = plan_chunks(words, partial(pauses.between, shortest_ticks=MIN_CUT_PAUSE_TICKS), len(audio))
-    passes = _ChunkPasses(decoder, audio, words, aligner_words, workers, limits, ProgressShare(progress, len(chunks)))
+    if chunk_aligners is not None:
+        return _aligned(model, audio, words, aligner_words, pauses, chunks, chunk_aligners, limits, progress)
+    with ChunkAligners.for_audio(decoder or create_decoder(model), audio, workers) as own_aligners:
+        return _aligned(model, audio, words, aligner_words, pauses, chunks, own_aligners, limits, progress)
+
+
+def _aligned(
+    model: AcousticModel,
+    audio: np.ndarray,
+    words: tuple[TranscriptWord, ...],
+    aligner_words: tuple[AlignerWord | None, ...],
+    pauses: LocalPauses,
+    chunks: list[AlignmentChunk],
+    chunk_aligners: ChunkAligners,
+    limits: SpanCheckLimits,
+    progress: ReportProgress | None,
+) -> AlignmentResult:
+    passes = _ChunkPasses(chunk_aligners, words, aligner_words, limits, ProgressShare(progress, len(chunks)))
     reviews = passes.reviewed(chunks)
     retries = merged_retries(reviews, limits)
     if retries:
@@ -123,13 +142,11 @@ def align_words(
 
 @dataclass(frozen=True)
 class _ChunkPasses:
-    """What every pass over chunks shares: the decoder, the audio, the words and how they are said."""
+    """What every pass over chunks shares: where chunks are aligned, the words and how they are said."""
 
-    decoder: Decoder
-    audio: np.ndarray
+    chunk_aligners: ChunkAligners
     words: tuple[TranscriptWord, ...]
     aligner_words: tuple[AlignerWord | None, ...]
-    workers: int
     limits: SpanCheckLimits
     report: ProgressShare
 
@@ -138,7 +155,7 @@ class _ChunkPasses:
             ChunkJob(chunk, tuple(word for word in self.aligner_words[chunk.first_word : chunk.end_word] if word))
             for chunk in chunks
         ]
-        outcomes = run_chunk_jobs(self.decoder, self.audio, jobs, self.workers, lambda _: self.report.chunk_done())
+        outcomes = self.chunk_aligners.run(jobs, lambda _: self.report.chunk_done())
         return [
             review_chunk(self.words, self.aligner_words, chunk, outcome, self.limits)
             for chunk, outcome in zip(chunks, outcomes, strict=True)

@@ -50,6 +50,36 @@ def test_a_waiting_aligner_aligns_as_soon_as_its_words_appear_as_a_cold_one_does
     assert warm_result["aligned_count"] == len(JFK_WORDS)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads its children from /proc")
+def test_a_waiting_aligner_forks_its_workers_before_the_words_and_they_end_with_it(tmp_path: Path) -> None:
+    words = tmp_path / "words.json"
+    common = ["--audio", JFK_WAV, "--words", words, "--language", "en"]
+    waiting = _aligner(*common, "--workers", "2", "--out", tmp_path / "warm.json", "--wait-for-words", "60")
+    deadline = time.monotonic() + 30
+    while len(workers := _children(waiting.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) == 2, "the two workers should be forked while the aligner waits for its words"
+    partial = tmp_path / "words.json.part"
+    partial.write_text(json.dumps({"words": JFK_WORDS}), encoding="utf-8")
+    partial.rename(words)
+    assert waiting.wait(timeout=60) == 0, waiting.communicate()[1]
+    deadline = time.monotonic() + 10
+    while not all(map(process_is_gone, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(map(process_is_gone, workers)), "a forked worker outlived its aligner"
+    cold = _aligner(*common, "--workers", "1", "--out", tmp_path / "cold.json")
+    assert cold.wait(timeout=60) == 0, cold.communicate()[1]
+    warm_result = json.loads((tmp_path / "warm.json").read_text(encoding="utf-8"))
+    assert warm_result == json.loads((tmp_path / "cold.json").read_text(encoding="utf-8"))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def test_waiting_says_it_is_alive_and_gives_up_at_its_deadline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
