@@ -117,7 +117,7 @@ def _aligned(
     reviews = passes.reviewed(chunks)
     retries = merged_retries(reviews, limits)
     if retries:
-        passes.report.add_retries(len(retries))
+        passes.report.start_retry_round(len(retries))
         retried = passes.reviewed([_merged_chunk([review.chunk for review in reviews[a:b]]) for a, b in retries])
         reviews = _with_retries(reviews, retries, retried)
     unpronounceable = sum(aligner_word is None for aligner_word in aligner_words)
@@ -125,7 +125,7 @@ def _aligned(
     near_anchors = replace(passes, limits=retry_limits(limits))
 
     def align_near_anchors(chunks: list[AlignmentChunk]) -> list[ChunkReview]:
-        passes.report.add_retries(len(chunks))
+        passes.report.start_retry_round(len(chunks))
         return near_anchors.reviewed(chunks)
 
     anchored_rounds(reviewed, aligner_words, len(audio), align_near_anchors)
