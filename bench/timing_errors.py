@@ -11,6 +11,8 @@ from bench_common import mean, median, percentile
 from known_boundary_speech import TruthWord
 
 _NOT_WORD_CHARACTERS = re.compile(r"[^a-z0-9']+")
+_CURRENCY_SIGNS = ("$", "\u00a3", "\u20ac")
+_CURRENCY_WORDS = {"dollar", "dollars", "pound", "pounds", "euro", "euros"}
 
 
 @dataclass(frozen=True)
@@ -49,17 +51,39 @@ def normalized_word(text: str) -> str:
 
 
 def match_words(truth: Sequence[TruthWord], recognized: Sequence[TimedWord]) -> list[MatchedWord]:
-    """Pairs of equal words in the longest matching blocks of the two word lists; the rest is left out."""
+    """Pairs of equal words in the longest matching blocks of the two word lists; the rest is left out.
+
+    An amount written with its currency sign ("$120.") says the currency word too: where the text has the
+    two ("120 dollars."), the pair's truth spans both, as the recognized word's sound does."""
     kept = [word for word in recognized if normalized_word(word.text)]
     matcher = SequenceMatcher(
-        None, [normalized_word(word.text) for word in truth], [normalized_word(word.text) for word in kept], autojunk=False
+        None,
+        [normalized_word(word.text) for word in truth],
+        [normalized_word(word.text) for word in kept],
+        autojunk=False,
     )
     pairs: list[MatchedWord] = []
     for block in matcher.get_matching_blocks():
         for offset in range(block.size):
             index = block.a + offset
             pairs.append(MatchedWord(truth_index=index, truth=truth[index], recognized=kept[block.b + offset]))
-    return pairs
+    matched = {pair.truth_index for pair in pairs}
+    return [_with_said_currency(pair, truth, matched) for pair in pairs]
+
+
+def _with_said_currency(pair: MatchedWord, truth: Sequence[TruthWord], matched: set[int]) -> MatchedWord:
+    following = pair.truth_index + 1
+    if (
+        not pair.recognized.text.lstrip("\"'(").startswith(_CURRENCY_SIGNS)
+        or following >= len(truth)
+        or following in matched
+        or normalized_word(truth[following].text) not in _CURRENCY_WORDS
+    ):
+        return pair
+    said = TruthWord(
+        f"{pair.truth.text} {truth[following].text}", pair.truth.start_seconds, truth[following].end_seconds
+    )
+    return MatchedWord(pair.truth_index, said, pair.recognized)
 
 
 def summarize(errors_ms: Sequence[float]) -> ErrorSummary:

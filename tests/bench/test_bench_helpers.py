@@ -69,6 +69,14 @@ def test_words_are_normalized_and_matched_by_text() -> None:
     assert pause_after(truth, 2) == float("inf")
 
 
+def test_an_amount_with_its_currency_sign_is_matched_to_the_amount_and_the_currency_word_said_after_it() -> None:
+    truth = [TruthWord("cost", 0.0, 0.3), TruthWord("120", 0.3, 1.1), TruthWord("dollars.", 1.1, 1.6)]
+    pairs = match_words(truth, [TimedWord("cost", 0.0, 0.3), TimedWord("$120.", 0.3, 1.6)])
+    assert [(pair.truth_index, pair.truth.end_seconds) for pair in pairs] == [(0, 0.3), (1, 1.6)]
+    written_out = match_words(truth, [TimedWord("120", 0.3, 1.1), TimedWord("dollars", 1.1, 1.6)])
+    assert [(pair.truth_index, pair.truth.end_seconds) for pair in written_out] == [(1, 1.1), (2, 1.6)]
+
+
 def test_pause_schedule_is_fixed_and_follows_the_rules() -> None:
     words = script_words()
     assert words == script_words()
