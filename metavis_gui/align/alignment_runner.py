@@ -16,8 +16,9 @@ It speaks the engine runners' line protocol (`runner_protocol`): `progress = NN%
 finish, one `error: ...` line and an exit code on failure: 2 bad arguments or words file, 3 the acoustic
 model failed to load, 4 the audio could not be read, 5 pocketsphinx is not installed, 10 alignment failed.
 With `--wait-for-words` it loads its modules and the acoustic model first and then waits for IN.json (the
-pipeline starts it while the engine still runs, and writes the words by a rename), saying `waiting = words`
-on stderr every 30 s so the parent knows it is alive.
+pipeline starts it before the audio is decoded, and writes the words by a rename once the engine is done),
+saying `waiting = words` on stderr every 30 s so the parent knows it is alive; only then does it read
+AUDIO.wav.
 `main(argv)` is what a frozen app dispatches to. numpy, pydantic and pocketsphinx are imported only after
 the arguments are parsed, and the forked workers inherit the loaded decoder.
 """
@@ -97,15 +98,17 @@ def _run(arguments: argparse.Namespace) -> None:
     from metavis_gui.align.word_alignment import align_words
 
     chunk_aligners = None
-    samples = _read_audio(arguments.audio)
-    if arguments.wait_for_words is not None:
-        decoder = _loaded_decoder(arguments)
-        if decoder is not None:
-            from metavis_gui.align.chunk_workers import ChunkAligners
+    if arguments.wait_for_words is None:
+        samples = _read_audio(arguments.audio)
+    else:
+        from metavis_gui.align.chunk_workers import ChunkAligners
 
-            # Forked now, while the engine runs, they cost the job nothing when the words come.
-            chunk_aligners = ChunkAligners(decoder, samples, max(1, arguments.workers))
+        decoder = _loaded_decoder(arguments)
+        # The audio may still be being decoded: it is whole once the words exist.
         _wait_for(arguments.words, arguments.wait_for_words)
+        samples = _read_audio(arguments.audio)
+        if decoder is not None:
+            chunk_aligners = ChunkAligners(decoder, samples, max(1, arguments.workers))
     words = _read_words(arguments.words)
 
     reported = -1

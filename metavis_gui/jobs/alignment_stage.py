@@ -198,13 +198,14 @@ async def _aligned_by(
 
 
 class WarmAligner:
-    """An aligner child started on a part's audio before its words exist, so it loads its modules and the
-    acoustic model while the engine runs; given the words it aligns at once, or it is stopped unused."""
+    """An aligner child started on a part's audio before its words exist (before the audio is even decoded,
+    for media under a minute), so it loads its modules and the acoustic model while a core is free; given
+    the words it aligns at once, or it is stopped unused."""
 
     def __init__(
         self, audio_path: Path, work_dir: Path, language: str, on_started: Callable[[int], None] | None
     ) -> None:
-        self.audio_path, self.language = audio_path, language
+        self.audio_path, self.work_dir, self.language = audio_path, work_dir, language
         self._words_path, self._result_path = _window_files(work_dir)
         self._on_fraction: Callable[[float], None] = lambda fraction: None
         self._running = asyncio.ensure_future(
@@ -216,19 +217,30 @@ class WarmAligner:
 
     @classmethod
     def start(
-        cls, audio_path: Path, work_dir: Path, language: str | None, on_started: Callable[[int], None] | None
+        cls,
+        audio_path: Path,
+        work_dir: Path,
+        language: str | None,
+        on_started: Callable[[int], None] | None,
+        audio_seconds: float | None = None,
     ) -> WarmAligner | None:
-        """Started when the audio fits one alignment window and the language has an acoustic model."""
+        """Started when the audio fits one alignment window and the language has an acoustic model.
+        `audio_seconds`: how long the audio will be, for audio not decoded yet (else its header says)."""
         model = acoustic_model_for(language)
         if model is None:
             return None
-        if wav_sample_count(audio_path) > ALIGNMENT_WINDOW_SECONDS * SAMPLE_RATE:
+        seconds = wav_sample_count(audio_path) / SAMPLE_RATE if audio_seconds is None else audio_seconds
+        if seconds > ALIGNMENT_WINDOW_SECONDS:
             return None
         work_dir.mkdir(parents=True, exist_ok=True)
         return cls(audio_path, work_dir, model.language, on_started)
 
     def fits(self, audio_path: Path, language: str) -> bool:
         return audio_path == self.audio_path and language == self.language and not self._running.done()
+
+    def fits_part(self, audio_path: Path, work_dir: Path) -> bool:
+        """Started for this engine part: its audio, and the folder its words and result go to."""
+        return audio_path == self.audio_path and work_dir == self.work_dir and not self._running.done()
 
     async def aligned(self, transcript: Transcript, on_fraction: Callable[[float], None]) -> AlignedTranscript:
         self._on_fraction = on_fraction

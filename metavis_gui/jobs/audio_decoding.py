@@ -64,6 +64,12 @@ async def decode_to_wav(
     on_fraction(1.0)
 
 
+def needs_decoding(media_path: Path, audio_stream: int) -> bool:
+    """False where the engine's audio will be a copy of the file's own samples (16 kHz mono 16-bit WAV)."""
+    layout = read_pcm_wav_layout(media_path)
+    return not (audio_stream == 0 and layout is not None and layout.is_engine_audio)
+
+
 async def _copied_engine_wav(media_path: Path, wav_path: Path, start_seconds: float, max_seconds: float | None) -> bool:
     """Copies the asked-for samples when media_path is already engine audio; False (nothing written) otherwise."""
     layout = read_pcm_wav_layout(media_path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -50,34 +52,46 @@ def test_a_waiting_aligner_aligns_as_soon_as_its_words_appear_as_a_cold_one_does
     assert warm_result["aligned_count"] == len(JFK_WORDS)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads its children from /proc")
-def test_a_waiting_aligner_forks_its_workers_before_the_words_and_they_end_with_it(tmp_path: Path) -> None:
-    words = tmp_path / "words.json"
-    common = ["--audio", JFK_WAV, "--words", words, "--language", "en"]
-    waiting = _aligner(*common, "--workers", "2", "--out", tmp_path / "warm.json", "--wait-for-words", "60")
-    deadline = time.monotonic() + 30
-    while len(workers := _children(waiting.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(workers) == 2, "the two workers should be forked while the aligner waits for its words"
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table from /proc")
+def test_a_waiting_aligner_reads_audio_that_appears_with_its_words_and_its_workers_end_with_it(
+    tmp_path: Path,
+) -> None:
+    """Started before the audio is decoded, it must read the audio only once the words exist; its forked
+    workers (two) leave no process behind in its group."""
+    words, audio = tmp_path / "words.json", tmp_path / "audio.wav"
+    command = [sys.executable, "-m", "metavis_gui.align.alignment_runner", "--audio", str(audio), "--words",
+               str(words), "--language", "en", "--workers", "2", "--out", str(tmp_path / "warm.json"),
+               "--wait-for-words", "60"]  # fmt: skip
+    waiting = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(1.5)
+    assert waiting.poll() is None, waiting.communicate()[1]
+    audio.write_bytes(Path(JFK_WAV).read_bytes())
     partial = tmp_path / "words.json.part"
     partial.write_text(json.dumps({"words": JFK_WORDS}), encoding="utf-8")
     partial.rename(words)
     assert waiting.wait(timeout=60) == 0, waiting.communicate()[1]
     deadline = time.monotonic() + 10
-    while not all(map(process_is_gone, workers)) and time.monotonic() < deadline:
+    while _group_members(waiting.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert all(map(process_is_gone, workers)), "a forked worker outlived its aligner"
-    cold = _aligner(*common, "--workers", "1", "--out", tmp_path / "cold.json")
+    assert not _group_members(waiting.pid), "a forked worker outlived its aligner"
+    cold = _aligner("--audio", JFK_WAV, "--words", words, "--language", "en", "--workers", "1",
+                    "--out", tmp_path / "cold.json")  # fmt: skip
     assert cold.wait(timeout=60) == 0, cold.communicate()[1]
     warm_result = json.loads((tmp_path / "warm.json").read_text(encoding="utf-8"))
     assert warm_result == json.loads((tmp_path / "cold.json").read_text(encoding="utf-8"))
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+def _group_members(group: int) -> list[int]:
+    """Live processes in a process group (zombies waiting for their reaper left out)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
 
 
 def test_waiting_says_it_is_alive_and_gives_up_at_its_deadline(
@@ -110,7 +124,61 @@ def test_the_aligner_starts_while_the_engine_still_runs(tmp_path: Path) -> None:
 
 def _program(pid: int) -> str:
     command_line = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    return "aligner" if "alignment_runner" in command_line else "whisper-cli" if "whisper" in command_line else "?"
+    markers = (
+        ("aligner", "alignment_runner"),
+        ("whisper-cli", "whisper"),
+        ("ffprobe", "ffprobe"),
+        ("ffmpeg", "ffmpeg"),
+    )
+    for name, marker in markers:
+        if marker in command_line:
+            return name
+    return "?"
+
+
+def test_for_media_that_needs_decoding_the_aligner_starts_before_the_decoder_and_is_the_one_used(
+    tmp_path: Path,
+) -> None:
+    """It loads while FFmpeg and then the engine's model load leave a core free, not beside the engine."""
+    from tests.conftest import run_ffmpeg
+
+    flac = tmp_path / "jfk.flac"
+    run_ffmpeg("-i", str(JFK_WAV), "-c:a", "flac", str(flac))
+    events: list[str] = []
+    request = TranscriptionRequest(input_path=flac, output_dir=tmp_path / "out")
+    listener = JobListener(process_started=lambda pid: events.append(_program(pid)))
+    outcome = run_on_qt_loop(run_transcription(request, listener))
+    assert outcome.timing is not None and outcome.timing.aligned == outcome.word_count
+    assert sorted(events) == ["aligner", "ffmpeg", "ffprobe", "whisper-cli"], events  # the early aligner was used
+    assert events.index("aligner") < events.index("whisper-cli"), events
+
+
+def test_an_early_aligner_goes_when_the_decoder_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing fake ffmpeg (fault injection) beside the real ffprobe: the probe reads 11 s of FLAC, the
+    decoder then fails, and the aligner started for that audio must not outlive the job."""
+    from tests.conftest import run_ffmpeg
+
+    flac = tmp_path / "jfk.flac"
+    run_ffmpeg("-i", str(JFK_WAV), "-c:a", "flac", str(flac))
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "ffprobe").symlink_to(shutil.which("ffprobe") or "ffprobe")
+    failing_ffmpeg = tools / "ffmpeg"
+    failing_ffmpeg.write_text("#!/bin/sh\necho 'fake ffmpeg: injected decoder failure' >&2\nexit 1\n", encoding="utf-8")
+    failing_ffmpeg.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    started: list[int] = []
+    programs: list[str] = []
+
+    def process_started(pid: int) -> None:
+        started.append(pid)
+        programs.append(_program(pid))
+
+    request = TranscriptionRequest(input_path=flac, output_dir=tmp_path / "out")
+    with pytest.raises(TranscriptionFailed):
+        run_on_qt_loop(run_transcription(request, JobListener(process_started=process_started)))
+    assert "aligner" in programs, programs
+    assert all(process_is_gone(pid) for pid in started), programs
 
 
 @pytest.mark.parametrize("behaviour", ["hanging", "crashing"])
