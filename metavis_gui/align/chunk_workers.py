@@ -42,9 +42,9 @@ class _SharedState:
     samples: np.ndarray
 
 
-# Starting and ending a pool of forked workers costs about 0.1 s; aligning takes about 0.01 s of a core per
-# second of audio, so below half a minute one process is done sooner, unless the pool was started earlier
-# (the warm aligner forks its workers while the engine runs).
+# Starting and ending a pool of forked workers here costs about 0.1 s; aligning takes about 0.01 s of a core
+# per second of audio, so below half a minute one process is done sooner. (The warm aligner has imported
+# multiprocessing while it waited and exits without ending the pool: its fork costs it about 6 ms.)
 FORKED_WORKERS_MIN_SAMPLES = 30 * SAMPLE_RATE
 
 _shared: _SharedState | None = None  # set before forking; what every worker reads
