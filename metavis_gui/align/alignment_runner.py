@@ -16,9 +16,9 @@ It speaks the engine runners' line protocol (`runner_protocol`): `progress = NN%
 finish, one `error: ...` line and an exit code on failure: 2 bad arguments or words file, 3 the acoustic
 model failed to load, 4 the audio could not be read, 5 pocketsphinx is not installed, 10 alignment failed.
 With `--wait-for-words` it loads its modules and the acoustic model first and then waits for IN.json (the
-pipeline starts it before the audio is decoded, and writes the words by a rename once the engine is done),
-saying `waiting = words` on stderr every 30 s so the parent knows it is alive; only then does it read
-AUDIO.wav.
+pipeline starts it beside the engine, or for short media before the audio is even decoded, and writes the
+words by a rename once the engine is done), saying `waiting = words` on stderr every 30 s so the parent
+knows it is alive; only then does it read AUDIO.wav.
 `main(argv)` is what a frozen app dispatches to. numpy, pydantic and pocketsphinx are imported only after
 the arguments are parsed, and the forked workers inherit the loaded decoder.
 """
