@@ -2,7 +2,8 @@
 
     METAVIS_MODELS_DIR=$PWD/.cache/models .venv/bin/python bench/pipeline_overhead.py [--repetitions 5]
 
-For each input (jfk.wav, 11 s, and the same speech looped to 60 s, both 16 kHz mono WAV) it runs,
+For each input (jfk.wav, 11 s; the same as a .mov with H.264 and AAC, as editors' clips come, which the
+command decodes while bare whisper-cli hears the WAV; and the speech looped to 60 s, WAV) it runs,
 interleaved, bare whisper-cli with exactly the argv the app builds when the aligner times the words
 (WhisperCppAdapter.build_command, no DTW) and the whole `metavis-transcribe transcript generate` (probe,
 decode, whisper-cli, parse, align, write), and prints medians. The order rotates every repetition so drift
@@ -84,16 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     binary = locate_whisper_cpp_binary()
     transcribe = Path(sys.executable).with_name("metavis-transcribe")
     arguments.out.mkdir(parents=True, exist_ok=True)
-    inputs = [
-        ("jfk.wav", arguments.jfk),
-        (f"jfk looped {arguments.long_seconds:g} s", arguments.out / "jfk-looped.wav"),
+    looped, movie = arguments.out / "jfk-looped.wav", arguments.out / "jfk.mov"
+    inputs = [  # (label, what the command is given, the WAV bare whisper-cli hears)
+        ("jfk.wav", arguments.jfk, arguments.jfk),
+        ("jfk.mov", movie, arguments.jfk),
+        (f"jfk looped {arguments.long_seconds:g} s", looped, looped),
     ]
-    _loop_audio(arguments.jfk, inputs[1][1], arguments.long_seconds)
+    _loop_audio(arguments.jfk, looped, arguments.long_seconds)
+    _movie_of(arguments.jfk, movie)
 
     print(f"whisper-cli {binary.path} ({binary.version}); model {model_path.name}; {threads} threads; "
           f"{arguments.repetitions} repetitions + {arguments.warmups} warm-up, interleaved; {os.cpu_count()} cores")  # fmt: skip
     overhead_rows, dtw_rows, raw_lines = [], [], []
-    for label, wav in inputs:
+    for label, media, wav in inputs:
         work = Path(tempfile.mkdtemp(prefix="pipeline-overhead-", dir=arguments.out))
         variants: dict[str, Variant] = {}
         for name, engine_word_times in (("bare", False), ("bare-dtw", True)):
@@ -105,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             variants[name] = Variant([str(command.program), *command.arguments], dict(os.environ))
         wrapper, engine_times = _timing_wrapper(binary.path, work / "timed-engine")
         variants["pipeline"] = Variant(
-            [str(transcribe), "transcript", "generate", "--input", str(wav), "--out", str(work / "pipeline"),
+            [str(transcribe), "transcript", "generate", "--input", str(media), "--out", str(work / "pipeline"),
              "--model", str(model_path), "--threads", str(threads), "--quiet", "--write-adjacent-captions", "false"],
             dict(os.environ, WHISPERCPP_BIN=str(wrapper)),
             engine_times,
@@ -232,6 +236,12 @@ def _measured_run(argv: list[str], environment: dict[str, str], log_path: Path) 
         raise SystemExit(f"{argv[0]} failed (status {status}); see {log_path}")
     # Linux reports ru_maxrss in KiB: the largest of the child and the descendants it reaped.
     return RunCost(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def _movie_of(source: Path, target: Path) -> None:
+    """The speech as an editor's clip: H.264 black picture, AAC sound, in a QuickTime file."""
+    run_ffmpeg("-f", "lavfi", "-i", "color=c=black:s=320x240:r=25", "-i", str(source), "-shortest",
+               "-c:v", "libx264", "-c:a", "aac", str(target))  # fmt: skip
 
 
 def _loop_audio(source: Path, target: Path, seconds: float) -> None:
