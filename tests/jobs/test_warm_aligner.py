@@ -123,17 +123,24 @@ def test_the_aligner_starts_while_the_engine_still_runs(tmp_path: Path) -> None:
 
 
 def _program(pid: int) -> str:
-    command_line = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    """Which program a child is. Its command line reads empty while the kernel swaps in a new program (the
+    launcher execs the real one), so a read that names none is tried again for up to a second."""
     markers = (
         ("aligner", "alignment_runner"),
         ("whisper-cli", "whisper"),
         ("ffprobe", "ffprobe"),
         ("ffmpeg", "ffmpeg"),
     )
-    for name, marker in markers:
-        if marker in command_line:
-            return name
-    return "?"
+    deadline = time.monotonic() + 1.0
+    while True:
+        try:
+            command_line = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return "?"
+        named = [name for name, marker in markers if marker in command_line]
+        if named or time.monotonic() > deadline:
+            return named[0] if named else "?"
+        time.sleep(0.01)
 
 
 def test_for_media_that_needs_decoding_the_aligner_starts_before_the_decoder_and_is_the_one_used(
