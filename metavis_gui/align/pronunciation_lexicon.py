@@ -1,9 +1,10 @@
 """One aligner word per transcript word: its name in the align text and the pronunciations to add for it.
 
 A transcript word that is a plain dictionary word is aligned as itself, with every pronunciation the
-dictionary gives it ("the" and "the(2)") to add: the decoder starts with no words of its own. Anything else ("1989", "well-known", "FBI", a name) becomes one
-made-up dictionary word whose pronunciations are its readings' phones run together, so each transcript
-word is exactly one aligner word and the result maps back one to one.
+dictionary gives it ("the" and "the(2)") to add: the decoder starts with no words of its own. Anything
+else ("1989", "well-known", "FBI", a name) becomes one made-up dictionary word whose pronunciations are
+its readings' phones run together, so each transcript word is exactly one aligner word and the result
+maps back one to one.
 """
 
 from __future__ import annotations

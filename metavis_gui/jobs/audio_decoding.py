@@ -14,7 +14,7 @@ from metavis_gui.jobs.child_process import run_child_process
 from metavis_gui.jobs.worker_thread import WorkerContext, run_in_worker_thread
 from metavis_gui.media.decode import ENGINE_SAMPLE_RATE, decode_arguments, decode_progress_seconds
 from metavis_gui.media.errors import MediaUnreadable
-from metavis_gui.media.pcm_wav import read_pcm_wav_layout
+from metavis_gui.media.pcm_wav import PcmWavLayout, read_pcm_wav_layout
 from metavis_gui.media.probe import find_media_tool
 from metavis_gui.media.wav_parts import write_wav_pieces
 
@@ -45,7 +45,7 @@ async def decode_to_wav(
             on_fraction(min(1.0, seconds / expected_seconds))
 
     on_fraction(0.0)
-    if audio_stream == 0 and await _copied_engine_wav(media_path, wav_path, start_seconds, max_seconds):
+    if await _copied_engine_wav(media_path, wav_path, audio_stream, start_seconds, max_seconds):
         on_fraction(1.0)
         return
     result = await run_child_process(
@@ -66,14 +66,21 @@ async def decode_to_wav(
 
 def needs_decoding(media_path: Path, audio_stream: int) -> bool:
     """False where the engine's audio will be a copy of the file's own samples (16 kHz mono 16-bit WAV)."""
+    return _engine_audio_layout(media_path, audio_stream) is None
+
+
+def _engine_audio_layout(media_path: Path, audio_stream: int) -> PcmWavLayout | None:
+    """The file's WAV layout when its first audio stream is asked for and already is engine audio."""
     layout = read_pcm_wav_layout(media_path)
-    return not (audio_stream == 0 and layout is not None and layout.is_engine_audio)
+    return layout if audio_stream == 0 and layout is not None and layout.is_engine_audio else None
 
 
-async def _copied_engine_wav(media_path: Path, wav_path: Path, start_seconds: float, max_seconds: float | None) -> bool:
+async def _copied_engine_wav(
+    media_path: Path, wav_path: Path, audio_stream: int, start_seconds: float, max_seconds: float | None
+) -> bool:
     """Copies the asked-for samples when media_path is already engine audio; False (nothing written) otherwise."""
-    layout = read_pcm_wav_layout(media_path)
-    if layout is None or not layout.is_engine_audio:
+    layout = _engine_audio_layout(media_path, audio_stream)
+    if layout is None:
         return False
     first = round(max(0.0, start_seconds) * ENGINE_SAMPLE_RATE)
     count = layout.present_bytes // layout.frame_bytes - first
