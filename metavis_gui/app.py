@@ -51,13 +51,12 @@ def application_icon() -> QIcon:
 def main(argv: Sequence[str] | None = None) -> int:
     import asyncio
 
-    import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from metavis_gui.jobs.gui_thread_garbage_collection import GuiThreadGarbageCollector
     from metavis_gui.ui.main_window import MainWindow
-    from metavis_gui.ui.qt_event_loop import python_signal_heartbeat
+    from metavis_gui.ui.qt_event_loop import QtAsyncioLoop, python_signal_heartbeat
     from metavis_gui.ui.timeline import offer_timeline_recovery
     from metavis_gui.ui.window_settings import APPLICATION_NAME, ORGANIZATION_NAME
 
@@ -72,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The loop ends when the window's future is done, after the queue has stopped its engine.
     application.setQuitOnLastWindowClosed(False)  # type: ignore[attr-defined]
     garbage_collector = GuiThreadGarbageCollector(application)  # worker threads never delete Qt objects
-    loop = qasync.QEventLoop(application)
+    loop = QtAsyncioLoop(application)
     asyncio.set_event_loop(loop)
     window = MainWindow()
     window.show()

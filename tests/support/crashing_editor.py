@@ -25,11 +25,10 @@ CHILD_PREAMBLE = r"""
 import asyncio, os, sys
 from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ["QT_API"] = "pyside6"
-import qasync
 from PySide6.QtWidgets import QApplication
+from metavis_gui.ui.qt_event_loop import QtAsyncioLoop
 application = QApplication([])
-loop = qasync.QEventLoop(application)
+loop = QtAsyncioLoop(application)
 asyncio.set_event_loop(loop)
 from metavis_gui.contract import serialize_word_records
 from metavis_gui.ui.timeline import open_timeline

@@ -23,6 +23,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from metavis_gui.ui.main_window import MainWindow
+from metavis_gui.ui.qt_event_loop import QtAsyncioLoop
 
 TEST_ORGANIZATION = "MetaVisTests"
 TEST_APPLICATION = "MetaVis Transcribe UI tests"
@@ -36,7 +37,7 @@ def qasync_loop(qapp: QApplication, tmp_path: Path) -> Iterator[qasync.QEventLoo
     QCoreApplication.setApplicationName(TEST_APPLICATION)
     for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(tmp_path / "user-settings"))
-    loop = qasync.QEventLoop(qapp)
+    loop = QtAsyncioLoop(qapp)
     asyncio.set_event_loop(loop)
     try:
         yield loop
