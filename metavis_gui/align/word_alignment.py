@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from metavis_gui.align.acoustic_models import (
-    AcousticModel,
     acoustic_model_for,
     language_code,
     language_label,
@@ -96,23 +95,32 @@ def align_words(
     aligner_words = tuple(lexicon.aligner_word(word.text) for word in words)
     pauses = LocalPauses(audio)
     chunks = plan_chunks(words, partial(pauses.between, shortest_ticks=MIN_CUT_PAUSE_TICKS), len(audio))
+    inputs = _AlignmentInputs(model.name, len(audio), words, aligner_words, pauses, chunks)
     if chunk_aligners is not None:
-        return _aligned(model, audio, words, aligner_words, pauses, chunks, chunk_aligners, limits, progress)
+        return _aligned(inputs, chunk_aligners, limits, progress)
     with ChunkAligners.for_audio(decoder or create_decoder(model), audio, workers) as own_aligners:
-        return _aligned(model, audio, words, aligner_words, pauses, chunks, own_aligners, limits, progress)
+        return _aligned(inputs, own_aligners, limits, progress)
+
+
+@dataclass(frozen=True)
+class _AlignmentInputs:
+    """What align_words has prepared before the first chunk is aligned."""
+
+    model_name: str
+    sample_count: int
+    words: tuple[TranscriptWord, ...]
+    aligner_words: tuple[AlignerWord | None, ...]
+    pauses: LocalPauses
+    chunks: list[AlignmentChunk]
 
 
 def _aligned(
-    model: AcousticModel,
-    audio: np.ndarray,
-    words: tuple[TranscriptWord, ...],
-    aligner_words: tuple[AlignerWord | None, ...],
-    pauses: LocalPauses,
-    chunks: list[AlignmentChunk],
+    inputs: _AlignmentInputs,
     chunk_aligners: ChunkAligners,
     limits: SpanCheckLimits,
     progress: ReportProgress | None,
 ) -> AlignmentResult:
+    words, aligner_words, chunks = inputs.words, inputs.aligner_words, inputs.chunks
     passes = _ChunkPasses(chunk_aligners, words, aligner_words, limits, ProgressShare(progress, len(chunks)))
     reviews = passes.reviewed(chunks)
     retries = merged_retries(reviews, limits)
@@ -128,15 +136,19 @@ def _aligned(
         passes.report.start_retry_round(len(chunks))
         return near_anchors.reviewed(chunks)
 
-    anchored_rounds(reviewed, aligner_words, len(audio), align_near_anchors)
+    anchored_rounds(reviewed, aligner_words, inputs.sample_count, align_near_anchors)
     passes.report.finished()
     sources = tuple(WordTimingSource.ENGINE if span is None else WordTimingSource.ALIGNED for span in reviewed.spans)
     timed = tuple(
         word.model_copy(update={"start_ticks": start, "end_ticks": end, "timing_source": source})
-        for word, (start, end), source in zip(words, _final_times(pauses, len(audio), words, reviewed), sources)
+        for word, (start, end), source in zip(words, _final_times(inputs, reviewed), sources)
     )
     return AlignmentResult.of(
-        timed, sources, aligner_version=pocketsphinx_version(), acoustic_model=model.name, notice=reviewed.notice()
+        timed,
+        sources,
+        aligner_version=pocketsphinx_version(),
+        acoustic_model=inputs.model_name,
+        notice=reviewed.notice(),
     )
 
 
@@ -186,17 +198,16 @@ def _no_model_notice(language: str | None) -> str:
     return f"no acoustic model for {language_label(language)}: the engine's word times were kept"
 
 
-def _final_times(
-    pauses: LocalPauses, sample_count: int, words: tuple[TranscriptWord, ...], reviewed: ReviewedWords
-) -> list[tuple[int, int]]:
-    duration = sample_count * TICKS_PER_SECOND // SAMPLE_RATE
+def _final_times(inputs: _AlignmentInputs, reviewed: ReviewedWords) -> list[tuple[int, int]]:
+    words = inputs.words
+    duration = inputs.sample_count * TICKS_PER_SECOND // SAMPLE_RATE
     timed_phones = [
         TimedPhones(span.start_ticks, span.end_ticks, *_edge_phones(phones))
         if span is not None
         else TimedPhones(word.start_ticks, word.end_ticks, movable=False)
         for word, span, phones in zip(words, reviewed.spans, reviewed.phones)
     ]
-    edges = pull_edges_to_pauses(pauses, timed_phones)
+    edges = pull_edges_to_pauses(inputs.pauses, timed_phones)
     aligned_times = [edges[index] if span is not None else None for index, span in enumerate(reviewed.spans)]
     return ordered_times(words, aligned_times, duration)
 
