@@ -33,6 +33,10 @@ MARGIN_SECONDS = 0.5
 # Aligned words this far from their neighbour, in a few words of their own, are a stray group.
 ISOLATED_GAP_TICKS = TICKS_PER_SECOND * 3 // 2
 ANCHOR_MOVED_TICKS = TICKS_PER_SECOND * 60 // 1000  # an anchor aligned again must stay where it was
+# The first word of a retry whose audio starts at a guess (the run's allowance, on non-speech) is stretched
+# back to that start when it ends there longer than this a phone: its start is the guess's, not the word's.
+SLOWEST_TICKS_PER_PHONE = TICKS_PER_SECOND // 5
+FRAME_TICKS = TICKS_PER_SECOND // 100
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class AnchoredRetry:
     chunk: AlignmentChunk  # the run's words and their anchors, in the narrowed audio
     run: tuple[int, ...]  # the run's pronounceable word indices
     anchors: tuple[int, ...]  # the aligned words beside it, the farthest from the run last
+    starts_at_guess: bool = False  # the audio starts where the run's allowance ends, not at a placed word
 
 
 def anchored_retries(
@@ -47,9 +52,9 @@ def anchored_retries(
 ) -> list[AnchoredRetry]:
     """One retry for each short run of unplaced or stray words with placed words right after or before it."""
     spans = reviewed.spans
-    stray = _stray_words(spans)
+    stray = stray_words(spans)
     retries = []
-    for first, end in _runs(stray):
+    for first, end in marked_runs(stray):
         run = tuple(index for index in range(first, end) if aligner_words[index] is not None)
         after = _anchors_from(spans, stray, end, step=1)
         before = _anchors_from(spans, stray, first - 1, step=-1)
@@ -65,15 +70,14 @@ def anchored_retries(
             floor = previous.end_ticks if previous is not None else 0
             start = max(floor, spans[after[0]].start_ticks - allowance)
             chunk = AlignmentChunk(first, after[-1] + 1, _sample(start), _sample(spans[after[-1]].end_ticks))
+            retries.append(AnchoredRetry(chunk, run, tuple(after), starts_at_guess=start > floor))
         elif before:
             duration = sample_count * TICKS_PER_SECOND // SAMPLE_RATE
             following = spans[end] if end < len(spans) and not stray[end] else None
             ceiling = following.start_ticks if following is not None else duration
             stop = min(ceiling, spans[before[-1]].end_ticks + allowance)
             chunk = AlignmentChunk(before[0], end, _sample(spans[before[0]].start_ticks), _sample(stop))
-        else:
-            continue
-        retries.append(AnchoredRetry(chunk, run, tuple(after) if after else tuple(reversed(before))))
+            retries.append(AnchoredRetry(chunk, run, tuple(reversed(before))))
     return retries
 
 
@@ -122,10 +126,12 @@ def take_retried(reviewed: ReviewedWords, retries: Sequence[AnchoredRetry], resu
             continue  # the stray words matched the audio better where they were
         for index in taken:
             span, phones, _ = found[index]
+            if index == retry.run[0] and retry.starts_at_guess and _stretched_to_start(span, phones, retry.chunk):
+                continue  # words_before_speech places it
             reviewed.aligned_later(index, span, phones)
 
 
-def _stray_words(spans: Sequence[AlignedSpan | None]) -> list[bool]:
+def stray_words(spans: Sequence[AlignedSpan | None]) -> list[bool]:
     """Unplaced words, and groups of at most MAX_RUN_WORDS aligned words cut off from the next group by more
     than ISOLATED_GAP_TICKS of audio holding no other word (unplaced words between two groups may fill it)."""
     groups: list[list[int]] = []
@@ -147,7 +153,7 @@ def _gap(spans: Sequence[AlignedSpan | None], left: int, right: int) -> int:
     return after.start_ticks - before.end_ticks
 
 
-def _runs(marks: Sequence[bool]) -> list[tuple[int, int]]:
+def marked_runs(marks: Sequence[bool]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     start: int | None = None
     for index, marked in enumerate([*marks, False]):
@@ -174,6 +180,11 @@ def _moved(reviewed: ReviewedWords, index: int, aligned_again: AlignedSpan) -> b
     return max(abs(span.start_ticks - aligned_again.start_ticks), abs(span.end_ticks - aligned_again.end_ticks)) > (
         ANCHOR_MOVED_TICKS
     )
+
+
+def _stretched_to_start(span: AlignedSpan, phones: tuple[str, ...], chunk: AlignmentChunk) -> bool:
+    starts_at_chunk = span.start_ticks - chunk.start_sample * TICKS_PER_SECOND // SAMPLE_RATE <= FRAME_TICKS
+    return starts_at_chunk and span.end_ticks - span.start_ticks > SLOWEST_TICKS_PER_PHONE * max(1, len(phones))
 
 
 def _mean_score(spans: Sequence[AlignedSpan]) -> float:

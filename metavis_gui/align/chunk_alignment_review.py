@@ -87,6 +87,7 @@ class ReviewedWords:
     kept_because: list[KeptBecause | None]  # for each word kept at the engine's times, why (None: aligned)
     stretch_of: list[int | None]  # for each word of a failed stretch, that stretch's number
     unpronounceable_words: int = 0
+    moved_before_speech: int = 0  # of the words kept, those then laid right before the speech (words_before_speech)
 
     @classmethod
     def of(cls, word_count: int, unpronounceable: int, reviews: Sequence[ChunkReview]) -> ReviewedWords:
@@ -116,6 +117,12 @@ class ReviewedWords:
         self.spans[index], self.phones[index] = span, phones
         self.kept_because[index] = self.stretch_of[index] = None
 
+    def not_aligned_after_all(self, index: int) -> None:
+        """A word whose aligned span no later pass could confirm (a stray group's) keeps no aligned time."""
+        if self.spans[index] is not None:
+            self.spans[index], self.phones[index] = None, ()
+            self.kept_because[index] = KeptBecause.IMPLAUSIBLE
+
     @property
     def failed_chunks(self) -> int:
         return len({number for number in self.stretch_of if number is not None})
@@ -142,7 +149,13 @@ class ReviewedWords:
         if not reasons:
             return None
         kept = self.words_in_failed_chunks + self.implausible_words + self.unpronounceable_words
-        return f"{_words(kept)} kept the engine's times: " + "; ".join(reasons)
+        notice = f"{_words(kept)} kept the engine's times: " + "; ".join(reasons)
+        if self.moved_before_speech:
+            notice += (
+                f" ({_words(self.moved_before_speech)} of them, which the engine put on music or a tone, moved "
+                "right before the speech that follows it)"
+            )
+        return notice
 
 
 def merged_retries(reviews: Sequence[ChunkReview], limits: SpanCheckLimits) -> list[tuple[int, int]]:

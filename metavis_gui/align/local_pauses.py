@@ -34,6 +34,16 @@ class LocalPauses:
         self._hop_samples = whole.hop_samples
         self._hop_energy_db = whole.hop_energy_db
 
+    def level_under_speech_db(self, low_ticks: int, high_ticks: int) -> float:
+        """How far the median level of [low, high) lies under the whole recording's speech level, in dB."""
+        first = max(0, low_ticks) * SAMPLE_RATE // TICKS_PER_SECOND // self._hop_samples
+        end = -(-min(len(self._samples), max(0, high_ticks) * SAMPLE_RATE // TICKS_PER_SECOND) // self._hop_samples)
+        levels = self._hop_energy_db[first:end]
+        if not levels.size:
+            return 0.0
+        speech = float(np.percentile(self._hop_energy_db, _SPEECH_PERCENTILE))
+        return speech - float(np.median(levels))
+
     def between(self, low_ticks: int, high_ticks: int, shortest_ticks: int) -> list[tuple[int, int]]:
         """Pauses of at least `shortest_ticks` in [low, high), as (start, end) ticks of the whole audio."""
         first = max(0, low_ticks) * SAMPLE_RATE // TICKS_PER_SECOND

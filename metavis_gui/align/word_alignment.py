@@ -51,6 +51,7 @@ from metavis_gui.align.pocketsphinx_chunk_aligner import AcousticModelFailed, cr
 from metavis_gui.align.pronouncing_dictionary import PronouncingDictionary
 from metavis_gui.align.pronunciation_lexicon import AlignerWord, PronunciationLexicon, no_prediction
 from metavis_gui.align.word_timing_assembly import ordered_times
+from metavis_gui.align.words_before_speech import placed_before_speech
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.contract.word_timing import WordTimingSource
 from metavis_gui.timeline.transcript import TranscriptWord
@@ -137,11 +138,15 @@ def _aligned(
         return near_anchors.reviewed(chunks)
 
     anchored_rounds(reviewed, aligner_words, inputs.sample_count, align_near_anchors)
+    moved = placed_before_speech(words, reviewed.spans, aligner_words, inputs.pauses)
+    for index in moved:
+        reviewed.not_aligned_after_all(index)
+    reviewed.moved_before_speech = len(moved)
     passes.report.finished()
     sources = tuple(WordTimingSource.ENGINE if span is None else WordTimingSource.ALIGNED for span in reviewed.spans)
     timed = tuple(
         word.model_copy(update={"start_ticks": start, "end_ticks": end, "timing_source": source})
-        for word, (start, end), source in zip(words, _final_times(inputs, reviewed), sources)
+        for word, (start, end), source in zip(words, _final_times(inputs, reviewed, moved), sources)
     )
     return AlignmentResult.of(
         timed,
@@ -198,8 +203,16 @@ def _no_model_notice(language: str | None) -> str:
     return f"no acoustic model for {language_label(language)}: the engine's word times were kept"
 
 
-def _final_times(inputs: _AlignmentInputs, reviewed: ReviewedWords) -> list[tuple[int, int]]:
-    words = inputs.words
+def _final_times(
+    inputs: _AlignmentInputs, reviewed: ReviewedWords, moved: dict[int, tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """`moved`: engine-timed words given new times (words_before_speech), which then stand for the engine's."""
+    words = tuple(
+        word.model_copy(update={"start_ticks": moved[index][0], "end_ticks": moved[index][1]})
+        if index in moved
+        else word
+        for index, word in enumerate(inputs.words)
+    )
     duration = inputs.sample_count * TICKS_PER_SECOND // SAMPLE_RATE
     timed_phones = [
         TimedPhones(span.start_ticks, span.end_ticks, *_edge_phones(phones))

@@ -17,7 +17,7 @@ from metavis_gui import cli
 from metavis_gui.align import align_words, word_alignment
 from metavis_gui.align.aligned_span_checks import AlignedSpan, SpanVerdict
 from metavis_gui.align.alignment_chunks import AlignmentChunk
-from metavis_gui.align.anchored_retries import ISOLATED_GAP_TICKS, MAX_RUN_WORDS, _stray_words, anchored_rounds
+from metavis_gui.align.anchored_retries import ISOLATED_GAP_TICKS, MAX_RUN_WORDS, anchored_rounds, stray_words
 from metavis_gui.align.chunk_alignment_review import ChunkReview, ReviewedWords
 from metavis_gui.align.pronunciation_lexicon import AlignerWord
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
@@ -133,10 +133,10 @@ def test_only_a_few_words_cut_off_by_a_long_gap_are_stray() -> None:
     gap = ISOLATED_GAP_TICKS / TICKS_PER_SECOND + 0.5
     few = [_span(0.0, 0.3), _span(0.3, 0.6)]
     many = [_span(0.6 + gap + 0.3 * index, 0.9 + gap + 0.3 * index) for index in range(MAX_RUN_WORDS + 1)]
-    assert _stray_words([*few, *many]) == [True, True] + [False] * len(many)
+    assert stray_words([*few, *many]) == [True, True] + [False] * len(many)
     close = [_span(0.0, 0.3), _span(0.3 + gap / 2, 0.6 + gap / 2)]  # a pause, not a gap of seconds
-    assert _stray_words(close) == [False, False]
-    assert _stray_words([None, _span(1.0, 1.3)]) == [True, False]
+    assert stray_words(close) == [False, False]
+    assert stray_words([None, _span(1.0, 1.3)]) == [True, False]
 
 
 def test_a_gap_that_unplaced_words_may_fill_cuts_nothing_off() -> None:
@@ -144,7 +144,7 @@ def test_a_gap_that_unplaced_words_may_fill_cuts_nothing_off() -> None:
     gap = ISOLATED_GAP_TICKS / TICKS_PER_SECOND + 0.5
     few = [_span(0.0, 0.3), _span(0.3, 0.6)]
     many = [_span(0.6 + gap + 0.3 * index, 0.9 + gap + 0.3 * index) for index in range(MAX_RUN_WORDS + 1)]
-    assert _stray_words([*few, None, *many]) == [False, False, True] + [False] * len(many)
+    assert stray_words([*few, None, *many]) == [False, False, True] + [False] * len(many)
 
 
 def test_a_long_run_piled_into_an_intro_is_placed_in_rounds_from_its_anchors() -> None:
@@ -177,3 +177,29 @@ def test_a_long_run_piled_into_an_intro_is_placed_in_rounds_from_its_anchors() -
     anchored_rounds(reviewed, aligner_words, 20 * 16_000, align_again)
     assert rounds == [[2], [0]]
     assert all(span is not None for span in reviewed.spans)
+
+
+@pytest.mark.parametrize("stretched", [True, False], ids=["stretched to the audio's start", "on its word (control)"])
+def test_a_first_word_stretched_back_to_a_guessed_start_is_not_taken(stretched: bool) -> None:
+    """The retry's audio starts where the run's allowance ends, on music: a word that begins right there and
+    lasts longer than a slow speaker takes has taken the music with it, so its start says nothing."""
+    placed = 4
+    spans: list[AlignedSpan | None] = [None] + [
+        _span(10.0 + 0.3 * index, 10.3 + 0.3 * index) for index in range(placed)
+    ]
+    reviewed = ReviewedWords(spans, [()] * (placed + 1), [None] * (placed + 1), [None] * (placed + 1))
+    aligner_words = [AlignerWord(f"w{index}") for index in range(placed + 1)]
+
+    def align_again(chunks: list[AlignmentChunk]) -> list[ChunkReview]:
+        (chunk,) = chunks
+        chunk_start = chunk.start_sample / 16_000
+        assert chunk_start == pytest.approx(10.0 - 1.0), "the allowance of one word: 0.5 s a word and 0.5 s"
+        first = _span(chunk_start, 10.0) if stretched else _span(9.85, 10.0)
+        found = (first, *(reviewed.spans[index] for index in range(1, chunk.end_word)))
+        indices = tuple(range(chunk.first_word, chunk.end_word))
+        phones = (("DH", "AH"),) * len(indices)
+        verdicts = (SpanVerdict.TRUSTED,) * len(indices)
+        return [ChunkReview(chunk, indices, found, phones, verdicts, trusted=True)]
+
+    anchored_rounds(reviewed, aligner_words, 20 * 16_000, align_again)
+    assert (reviewed.spans[0] is None) is stretched
