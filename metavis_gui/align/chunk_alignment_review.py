@@ -151,9 +151,10 @@ class ReviewedWords:
         kept = self.words_in_failed_chunks + self.implausible_words + self.unpronounceable_words
         notice = f"{_words(kept)} kept the engine's times: " + "; ".join(reasons)
         if self.moved_before_speech:
+            moved = self.moved_before_speech
             notice += (
-                f" ({_words(self.moved_before_speech)} of them, which the engine put on music or a tone, moved "
-                "right before the speech that follows it)"
+                f"; {moved} of them, put by the engine on music or a tone, now {'sits' if moved == 1 else 'sit'} "
+                "right before the speech after it"
             )
         return notice
 

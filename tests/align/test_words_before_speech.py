@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from metavis_gui.align.aligned_span_checks import AlignedSpan
+from metavis_gui.align.chunk_alignment_review import KeptBecause, ReviewedWords
 from metavis_gui.align.local_pauses import LocalPauses
 from metavis_gui.align.pronunciation_lexicon import AlignerWord
 from metavis_gui.align.words_before_speech import TICKS_PER_PHONE, placed_before_speech
@@ -81,3 +82,11 @@ def test_a_word_near_the_speech_keeps_its_time() -> None:
 def test_no_word_moves_onto_the_word_before_it() -> None:
     crowded = [_aligned(0.0, SPEECH_STARTS - 0.1), None]
     assert _placed("tone", (0.1, 0.15), crowded) == {}
+
+
+def test_the_notice_says_which_kept_words_were_moved() -> None:
+    reviewed = ReviewedWords([None, None], [(), ()], [KeptBecause.IMPLAUSIBLE] * 2, [None, None], moved_before_speech=1)
+    assert reviewed.notice() == (
+        "2 words kept the engine's times: 2 words whose aligned times were implausible; "
+        "1 of them, put by the engine on music or a tone, now sits right before the speech after it"
+    )
