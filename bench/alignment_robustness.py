@@ -72,6 +72,13 @@ def _before(lead: np.ndarray) -> Condition:
     return condition
 
 
+def _after(tail: np.ndarray) -> Condition:
+    def condition(samples: np.ndarray, truth: list[TruthWord]) -> Variant:
+        return Variant(np.concatenate([samples, tail]), truth)
+
+    return condition
+
+
 def _noise(seconds: float, dbfs: float, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return rng.normal(0.0, 32767 * 10 ** (dbfs / 20), _seconds(seconds))
@@ -141,6 +148,7 @@ CONDITIONS: dict[str, Condition] = {
     "90 s silence in the middle": _split_by_silence(90),
     "chords under the speech (-30 dBFS)": _under(lambda seconds: _chords(seconds, -30)),
     "10 s of chords before (-20 dBFS)": _before(_chords(10, -20)),
+    "10 s of chords after (-20 dBFS)": _after(_chords(10, -20)),
     "speech 30 dB quieter": _quieter(30),
     "room echo (40, 90, 150 ms)": _echo((0.04, 0.09, 0.15), 0.5),
 }
