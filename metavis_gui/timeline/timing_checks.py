@@ -71,7 +71,7 @@ def find_timing_problems(
             message = f"{label} has low confidence ({word.confidence:.2f})"
             problems.append(_problem(ProblemKind.LOW_CONFIDENCE, word, message))
         if was_aligned and word.timing_source is WordTimingSource.ENGINE:
-            message = f"{label} kept the engine's times: the aligner could not place it in the audio"
+            message = f"{label} is not timed from the audio: the aligner could not place it"
             problems.append(_problem(ProblemKind.ENGINE_TIMED, word, message))
         if word.end_ticks > furthest_end:
             furthest_end, furthest_end_key = word.end_ticks, word.key
