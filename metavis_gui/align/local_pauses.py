@@ -36,9 +36,7 @@ class LocalPauses:
 
     def level_under_speech_db(self, low_ticks: int, high_ticks: int) -> float:
         """How far the median level of [low, high) lies under the whole recording's speech level, in dB."""
-        first = max(0, low_ticks) * SAMPLE_RATE // TICKS_PER_SECOND // self._hop_samples
-        end = -(-min(len(self._samples), max(0, high_ticks) * SAMPLE_RATE // TICKS_PER_SECOND) // self._hop_samples)
-        levels = self._hop_energy_db[first:end]
+        levels = self._hop_levels(*self._sample_range(low_ticks, high_ticks))
         if not levels.size:
             return 0.0
         speech = float(np.percentile(self._hop_energy_db, _SPEECH_PERCENTILE))
@@ -46,11 +44,10 @@ class LocalPauses:
 
     def between(self, low_ticks: int, high_ticks: int, shortest_ticks: int) -> list[tuple[int, int]]:
         """Pauses of at least `shortest_ticks` in [low, high), as (start, end) ticks of the whole audio."""
-        first = max(0, low_ticks) * SAMPLE_RATE // TICKS_PER_SECOND
-        last = min(len(self._samples), max(0, high_ticks) * SAMPLE_RATE // TICKS_PER_SECOND)
+        first, last = self._sample_range(low_ticks, high_ticks)
         if last - first < _SHORTEST_STRETCH_SAMPLES:
             return []
-        levels = self._hop_energy_db[first // self._hop_samples : -(-last // self._hop_samples)]
+        levels = self._hop_levels(first, last)
         floor, speech = np.percentile(levels, [_FLOOR_PERCENTILE, _SPEECH_PERCENTILE])
         envelope = compute_speech_envelope(
             self._samples[first:last],
@@ -64,3 +61,11 @@ class LocalPauses:
         starts = np.concatenate(([0], envelope.offset_ticks)) + offset
         ends = np.concatenate((envelope.onset_ticks, [envelope.duration_ticks])) + offset
         return [(int(start), int(end)) for start, end in zip(starts, ends) if end - start >= shortest_ticks]
+
+    def _sample_range(self, low_ticks: int, high_ticks: int) -> tuple[int, int]:
+        first = max(0, low_ticks) * SAMPLE_RATE // TICKS_PER_SECOND
+        return first, min(len(self._samples), max(0, high_ticks) * SAMPLE_RATE // TICKS_PER_SECOND)
+
+    def _hop_levels(self, first_sample: int, last_sample: int) -> np.ndarray:
+        """The levels (dB) of the hops that hold samples [first, last)."""
+        return self._hop_energy_db[first_sample // self._hop_samples : -(-last_sample // self._hop_samples)]
