@@ -46,7 +46,8 @@ def placed_before_speech(
             continue
         if pauses.level_under_speech_db(run_end, anchor.start_ticks) >= QUIET_UNDER_SPEECH_DB:
             continue
-        floor = _previous_end(spans, first)
+        before = spans[first - 1] if first > 0 else None  # aligned: unplaced words are in the runs
+        floor = before.end_ticks if before is not None else 0
         durations = [_spoken_ticks(aligner_words[index]) for index in range(first, end)]
         start = anchor.start_ticks - sum(durations)
         if start < floor:
@@ -59,13 +60,6 @@ def placed_before_speech(
 
 def _current_end(word: TranscriptWord, span: AlignedSpan | None) -> int:
     return word.end_ticks if span is None else span.end_ticks
-
-
-def _previous_end(spans: Sequence[AlignedSpan | None], index: int) -> int:
-    for span in reversed(spans[:index]):
-        if span is not None:
-            return span.end_ticks
-    return 0
 
 
 def _spoken_ticks(aligner_word: AlignerWord | None) -> int:
