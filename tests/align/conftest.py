@@ -52,6 +52,12 @@ def read_wav(path: Path) -> np.ndarray:
         return np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
 
 
+def line_up_tone(seconds: float) -> np.ndarray:
+    """The 1 kHz tone at -20 dBFS (peak) that leads a take (bars and tone), as 16-bit samples."""
+    time = np.arange(round(seconds * 16_000)) / 16_000
+    return (0.1 * 32767 * np.sin(2 * np.pi * 1000 * time)).astype("<i2")
+
+
 def load_reference_clip(name: str) -> ReferenceClip:
     document = json.loads((REFERENCE_DIR / f"{name}.words.json").read_text(encoding="utf-8"))
     words = tuple(ReferenceWord(word["word"], word["start"], word["end"]) for word in document["words"])

@@ -22,7 +22,7 @@ from metavis_gui.align.chunk_alignment_review import ChunkReview, ReviewedWords
 from metavis_gui.align.pronunciation_lexicon import AlignerWord
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
 from metavis_gui.timeline.transcript import TranscriptWord
-from tests.align.conftest import read_wav
+from tests.align.conftest import line_up_tone, read_wav
 from tests.conftest import JFK_WAV
 from tests.support.transcript_checks import read_valid_words
 from tests.support.wav_files import write_mono_wav
@@ -41,13 +41,8 @@ def _generate(media: Path, out_dir: Path, *extra: str) -> list:
 @pytest.fixture(scope="module")
 def tone_then_jfk(tmp_path_factory: pytest.TempPathFactory, jfk_samples: np.ndarray) -> Path:
     return write_mono_wav(
-        tmp_path_factory.mktemp("tone") / "bars and tone.wav", np.concatenate([_line_up_tone(), jfk_samples])
+        tmp_path_factory.mktemp("tone") / "bars and tone.wav", np.concatenate([line_up_tone(TONE_SECONDS), jfk_samples])
     )
-
-
-def _line_up_tone() -> np.ndarray:
-    seconds = np.arange(TONE_SECONDS * 16_000) / 16_000
-    return (0.1 * 32767 * np.sin(2 * np.pi * 1000 * seconds)).astype("<i2")  # 1 kHz at -20 dBFS
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +104,7 @@ def test_the_last_words_stretched_into_a_tone_after_the_speech_come_back(
     )
     if not retried:
         monkeypatch.setattr(word_alignment, "anchored_rounds", lambda *arguments: 0)
-    timed = align_words(np.concatenate([jfk_samples, _line_up_tone()]), words, "en").words
+    timed = align_words(np.concatenate([jfk_samples, line_up_tone(TONE_SECONDS)]), words, "en").words
     truth = jfk_records[-1].source_time_ticks / TICKS_PER_SECOND
     on_the_word = abs(timed[-1].start_ticks / TICKS_PER_SECOND - truth) <= TOLERANCE_SECONDS
     assert on_the_word is retried, f"{timed[-1].text!r} starts at {timed[-1].start_ticks / TICKS_PER_SECOND:.2f} s"

@@ -17,7 +17,7 @@ import pytest
 
 from metavis_gui import cli
 from metavis_gui.contract.ticks import TICKS_PER_SECOND
-from tests.align.conftest import ReferenceWord, load_reference_clip
+from tests.align.conftest import ReferenceWord, line_up_tone, load_reference_clip
 from tests.support.transcript_checks import read_valid_words
 from tests.support.wav_files import write_mono_wav
 
@@ -49,11 +49,6 @@ def _chords(seconds: float, dbfs: float) -> np.ndarray:
     return bed * 32767 * 10 ** (dbfs / 20) / np.sqrt(np.mean(bed**2))
 
 
-def _line_up_tone(seconds: float) -> np.ndarray:
-    """The 1 kHz tone at -20 dBFS that leads a take (bars and tone)."""
-    return 0.1 * 32767 * np.sqrt(2) * np.sin(2 * np.pi * 1000 * np.arange(round(seconds * SAMPLE_RATE)) / SAMPLE_RATE)
-
-
 def _under_chords(name: str) -> tuple[np.ndarray, list[ReferenceWord]]:
     """Chords at -30 dBFS under the speech: a music bed."""
     clip = load_reference_clip(name)
@@ -66,7 +61,7 @@ CASES = {
     "workshop under chords": lambda: _under_chords("en-kal-workshop"),
     # whisper.cpp puts the first word on the tone or music ("Good" over 0-2.7 s), where pocketsphinx scores
     # it as well as on the voice: words_before_speech lays it before the next aligned word.
-    "weather after a line-up tone": lambda: _after(_line_up_tone(8), "en-slt-weather-pink-snr22"),
+    "weather after a line-up tone": lambda: _after(line_up_tone(8), "en-slt-weather-pink-snr22"),
     "telescope after a music intro": lambda: _after(_chords(10, -20), "en-slt-telescope"),
 }
 
